@@ -1,0 +1,75 @@
+// The platform: Namespace, the ResourceQuota that carries the node budget, default-deny ingress, and
+// every workload component, built from one validated StackConfig.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { StackConfig } from "../../config/schema";
+import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../policies/budget";
+import { standardLabels } from "../shared/labels";
+import { WebService } from "../web";
+
+export interface PlatformArgs {
+  /** The validated stack config. */
+  readonly config: StackConfig;
+}
+
+export function budgetOf(c: StackConfig): Budget {
+  const b = c.nodeBudget;
+  return makeBudget({
+    nodes: b.nodes,
+    maxPods: b.maxPods,
+    perNode: { cpuMillis: b.cpu, memoryBytes: b.memory },
+    reservedPerNode: { cpuMillis: b.reserved.cpu, memoryBytes: b.reserved.memory },
+  });
+}
+
+export class Platform extends pulumi.ComponentResource {
+  readonly namespace: string;
+  readonly web: WebService;
+
+  constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rightsize:platform:Platform", name, {}, opts);
+    const c = args.config;
+    const ns = c.namespace;
+    this.namespace = ns;
+    const labels = standardLabels("platform", name);
+
+    const namespace = new k8s.core.v1.Namespace(
+      ns,
+      {
+        metadata: {
+          name: ns,
+          labels: {
+            ...labels,
+            // Pod Security Admission enforces what the components already set.
+            "pod-security.kubernetes.io/enforce": "restricted",
+            "pod-security.kubernetes.io/enforce-version": "latest",
+          },
+        },
+      },
+      { parent: this },
+    );
+    const after = { parent: this, dependsOn: [namespace] };
+
+    const budget = budgetOf(c);
+    new k8s.core.v1.ResourceQuota(
+      BUDGET_QUOTA_NAME,
+      {
+        metadata: { name: BUDGET_QUOTA_NAME, namespace: ns, labels, annotations: budgetAnnotations(budget) },
+        spec: { hard: budgetQuotaHard(budget) },
+      },
+      after,
+    );
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-default-deny-ingress`,
+      {
+        metadata: { name: "default-deny-ingress", namespace: ns, labels },
+        spec: { podSelector: {}, policyTypes: ["Ingress"] },
+      },
+      after,
+    );
+
+    this.web = new WebService("web", { namespace: ns, config: c.web, image: c.images.app, dependsOn: [namespace] }, { parent: this });
+
+    this.registerOutputs({ namespace: ns });
+  }
+}

@@ -1,0 +1,67 @@
+// The only file that reads pulumi.Config. It hands the raw `rightsize:` values to the pure parser and
+// turns problems into one error that lists them all, before any resource is registered.
+import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "./issues";
+import { parseStackConfig, type RawStack } from "./parse";
+import type { StackConfig } from "./schema";
+
+export const NAMESPACE = "rightsize";
+
+export function readRawStack(): RawStack {
+  const stack = pulumi.getStack();
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const key = fullKey.slice(NAMESPACE.length + 1);
+    values[key] = decode(text);
+    if (isSecret(fullKey)) secretKeys.add(key);
+  }
+  return { stack, values, secretKeys };
+}
+
+/**
+ * Whether the stack file stores a key encrypted. The SDK exports this at run time but marks it internal;
+ * PULUMI_CONFIG_SECRET_KEYS is what the CLI sets, so fall back to it.
+ */
+function isSecret(fullKey: string): boolean {
+  const fn = (pulumi.runtime as unknown as { isConfigSecret?: (k: string) => boolean }).isConfigSecret;
+  if (fn) return fn(fullKey);
+  try {
+    const keys: unknown = JSON.parse(process.env.PULUMI_CONFIG_SECRET_KEYS ?? "[]");
+    return Array.isArray(keys) && keys.includes(fullKey);
+  } catch {
+    return false;
+  }
+}
+
+/** Pulumi hands object values as JSON text and scalars as plain text; scalars stay text. */
+function decode(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/**
+ * A RunError, so the Pulumi CLI prints the list without a stack trace; `issues` lets the offline
+ * runner exit 2 with the same lines.
+ */
+export class StackConfigError extends pulumi.RunError {
+  constructor(readonly detail: ConfigError) {
+    super(detail.message);
+    this.name = "StackConfigError";
+  }
+}
+
+export function loadStackConfig(): StackConfig {
+  const raw = readRawStack();
+  const result = parseStackConfig(raw);
+  if (!result.ok) throw new StackConfigError(new ConfigError(`Pulumi.${raw.stack}.yaml`, result.issues));
+  return result.config;
+}

@@ -1,0 +1,118 @@
+// Stack config -> one typed StackConfig, or every problem at once. Pure: the loader (load.ts) is the
+// only reader of pulumi.Config and hands this the raw values.
+import { z } from "zod";
+import { type ConfigIssue, issue } from "./issues";
+import { crossChecks } from "./checks";
+import { type StackConfig, stackSchema } from "./schema";
+
+export interface RawStack {
+  stack: string;
+  /** `rightsize:` keys with the namespace stripped, values already JSON-decoded. */
+  values: Record<string, unknown>;
+  /** Keys (without namespace) that the stack file stores encrypted. */
+  secretKeys: ReadonlySet<string>;
+}
+
+export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
+
+export function parseStackConfig(raw: RawStack): ParseResult {
+  const values = { ...raw.values };
+  const parsed = stackSchema.safeParse(values, { reportInput: true });
+  if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)) };
+  const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
+  const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
+  const issues = crossChecks(config, raw);
+  return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
+}
+
+type Issue = z.core.$ZodIssue;
+
+function dotted(path: readonly PropertyKey[]): string {
+  return path.map(String).join(".");
+}
+
+function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+  const path = [...prefix, ...i.path];
+  const key = dotted(path);
+  const input = (i as { input?: unknown }).input;
+  switch (i.code) {
+    case "unrecognized_keys":
+      return i.keys.map((k) => {
+        const known = keysAt(root, path);
+        const near = known.length > 0 ? closest(k, known) : undefined;
+        const hint = near ? ` (did you mean ${near}?)` : known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
+        return issue(dotted([...path, k]), `unknown key${hint}`);
+      });
+    case "invalid_union": {
+      // Report the branch whose type matched (a string that is not pinned, an object with a bad field).
+      const branches = i.errors.filter((b) => !b.some((e) => e.code === "invalid_type" && e.path.length === 0));
+      if (branches.length === 1) return branches[0]!.flatMap((e) => fromZod(e, root, path));
+      return [issue(key, i.message, input)];
+    }
+    case "invalid_type":
+      if (input === undefined) return [issue(key, "is required")];
+      return [issue(key, `must be ${article(i.expected)}`, input)];
+    case "too_small":
+      return [issue(key, `must be at least ${String(i.minimum)}`, input)];
+    case "too_big":
+      return [issue(key, `must be at most ${String(i.maximum)}`, input)];
+    case "invalid_value":
+      return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
+    default:
+      return [issue(key, i.message, input)];
+  }
+}
+
+function article(expected: string): string {
+  const names: Record<string, string> = { int: "a whole number", number: "a number", string: "a string", boolean: "true or false", object: "a map of keys", array: "a list", record: "a map of keys" };
+  return names[expected] ?? expected;
+}
+
+/** The keys an object schema allows at a path, looking through defaults, optionals and pipes. */
+function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let s: unknown = schema;
+  for (let depth = 0; ; depth++) {
+    s = unwrap(s);
+    if (depth === path.length) break;
+    const shape = (s as { shape?: Record<string, unknown> }).shape;
+    const seg = path[depth];
+    if (shape && typeof seg === "string" && seg in shape) s = shape[seg];
+    else if ((s as { def?: { type?: string; valueType?: unknown } }).def?.type === "record") s = (s as { def: { valueType: unknown } }).def.valueType;
+    else return [];
+  }
+  const shape = (s as { shape?: Record<string, unknown> }).shape;
+  return shape ? Object.keys(shape) : [];
+}
+
+function unwrap(s: unknown): unknown {
+  for (let i = 0; i < 20; i++) {
+    const def = (s as { def?: { type?: string; innerType?: unknown; in?: unknown } }).def;
+    if (!def) return s;
+    if (def.innerType !== undefined) s = def.innerType;
+    else if (def.type === "pipe") s = def.in;
+    else return s;
+  }
+  return s;
+}
+
+function closest(word: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
+function levenshtein(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) {
+      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = cur;
+  }
+  return prev[b.length]!;
+}

@@ -1,0 +1,24 @@
+// The one schema for a whole stack: `rightsize:<key>` in Pulumi.<stack>.yaml, one key per concern.
+import { z } from "zod";
+import { budgetSchema } from "./budget";
+import { imagesSchema } from "./images";
+import { webSchema } from "./web";
+
+export const stackSchema = z.strictObject({
+  /** dev or prod; defaults from the stack name (prod when it starts with "prod"). */
+  environment: z.enum(["dev", "prod"]).optional(),
+  namespace: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label (lower case, digits, '-', at most 63)" })
+    .default("rightsize"),
+  nodeBudget: budgetSchema,
+  images: imagesSchema,
+  web: webSchema.prefault({}),
+});
+
+export type StackConfigInput = z.input<typeof stackSchema>;
+export type StackConfig = Omit<z.output<typeof stackSchema>, "environment"> & {
+  environment: "dev" | "prod";
+  /** The Pulumi stack name. */
+  stack: string;
+};

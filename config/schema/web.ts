@@ -1,0 +1,79 @@
+import { z } from "zod";
+import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS } from "./common";
+
+/** `web`: Flask under gunicorn. Defaults are 000's corrected production numbers. */
+export const webSchema = z
+  .strictObject({
+    replicas: replicas().default(2),
+    /** Container port; >= 1024 so the server needs no root. The Service always listens on 80. */
+    port: z.number().int().min(1024).max(65535).default(8000),
+    resources: resources({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } }),
+    /** WSGI entry point, `module:callable`. */
+    app: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*(\(.*\))?$/, { error: "must be module:callable, e.g. app:app" }).default("app:app"),
+    gunicorn: z
+      .strictObject({
+        /** Resident memory of one worker after imports (000 measured about 200 MB). */
+        workerMemory: memory().prefault("200Mi"),
+        /** Resident memory of the gunicorn master process. */
+        masterMemory: memory().prefault("64Mi"),
+        /** Override of the derived worker count; checked against the memory limit. */
+        workers: z.number().int().min(1).max(64).optional(),
+        threads: z.number().int().min(1).max(64).default(1),
+        timeout: secondsField(1, 3600).prefault(120),
+        gracefulTimeout: secondsField(1, 3600).prefault(30),
+        keepalive: secondsField(1, 300).prefault(5),
+        maxRequests: z.number().int().min(0).max(1_000_000).default(1000),
+        maxRequestsJitter: z.number().int().min(0).max(1_000_000).default(100),
+        preloadApp: z.boolean().default(false),
+      })
+      .prefault({}),
+    probes: z
+      .strictObject({
+        /** Readiness: may check backends; failing it only takes the pod out of the Service. */
+        readinessPath: httpPath().default("/api/health"),
+        /** Liveness: must touch no backend, or a database blip restarts every web pod. */
+        livenessPath: httpPath().default("/livez"),
+        /** Longest start (imports, migrations check) the startup probe waits for. */
+        startupTimeout: secondsField(10, 3600).prefault(120),
+      })
+      .prefault({}),
+    autoscaling: z
+      .strictObject({
+        minReplicas: z.number().int().min(1).max(MAX_REPLICAS).optional(),
+        maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
+        targetCPUUtilization: z.number().int().min(10).max(100).default(70),
+      })
+      .optional(),
+    env: envMap(),
+  })
+  .superRefine((w, ctx) => {
+    if (w.gunicorn.maxRequestsJitter > w.gunicorn.maxRequests) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["gunicorn", "maxRequestsJitter"],
+        message: `must not exceed gunicorn.maxRequests ${w.gunicorn.maxRequests}`,
+        input: w.gunicorn.maxRequestsJitter,
+      });
+    }
+    if (w.gunicorn.gracefulTimeout > w.gunicorn.timeout) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["gunicorn", "gracefulTimeout"],
+        message: `must not exceed gunicorn.timeout ${w.gunicorn.timeout}`,
+        input: w.gunicorn.gracefulTimeout,
+      });
+    }
+    const a = w.autoscaling;
+    if (a) {
+      const min = a.minReplicas ?? Math.max(1, w.replicas);
+      if (a.maxReplicas < min) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["autoscaling", "maxReplicas"],
+          message: `must be at least minReplicas ${min}`,
+          input: a.maxReplicas,
+        });
+      }
+    }
+  });
+export type WebConfig = z.output<typeof webSchema>;

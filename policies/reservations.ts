@@ -1,0 +1,184 @@
+// Pod reservation math, following the scheduler's rule, over plain Kubernetes objects. Pure: the policy
+// pack, the plan report and the tests all call this one implementation.
+import { toBytes, toMillicores } from "../config/quantity";
+import { ANNOTATION } from "../components/shared/labels";
+import { type Amount, add, scale, ZERO } from "./budget";
+
+/** A Kubernetes object as rendered: apiVersion, kind, metadata, spec. */
+export interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [k: string]: unknown;
+}
+
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+interface Container {
+  name?: string;
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  restartPolicy?: string;
+}
+
+function quantityOr0(v: unknown, convert: (s: string) => number): number {
+  return typeof v === "string" || typeof v === "number" ? convert(String(v)) : 0;
+}
+
+/** A container's requests; a missing request defaults to its limit, as the API server does. */
+export function containerRequests(c: Container): Amount {
+  const req = c.resources?.requests ?? {};
+  const lim = c.resources?.limits ?? {};
+  return {
+    cpuMillis: quantityOr0(req.cpu ?? lim.cpu, toMillicores),
+    memoryBytes: quantityOr0(req.memory ?? lim.memory, toBytes),
+  } as Amount;
+}
+
+export function containerLimits(c: Container): Amount {
+  const lim = c.resources?.limits ?? {};
+  return { cpuMillis: quantityOr0(lim.cpu, toMillicores), memoryBytes: quantityOr0(lim.memory, toBytes) } as Amount;
+}
+
+function max(a: Amount, b: Amount): Amount {
+  return { cpuMillis: Math.max(a.cpuMillis, b.cpuMillis), memoryBytes: Math.max(a.memoryBytes, b.memoryBytes) } as Amount;
+}
+
+/**
+ * The scheduler's effective request: the larger of the app containers' sum (plus sidecars) and each init
+ * container in turn (plus the sidecars started before it), plus pod overhead.
+ */
+function effective(podSpec: any, per: (c: Container) => Amount): Amount {
+  const inits: Container[] = podSpec?.initContainers ?? [];
+  const apps: Container[] = podSpec?.containers ?? [];
+  let sidecars = ZERO;
+  let initPeak = ZERO;
+  for (const c of inits) {
+    if (c.restartPolicy === "Always") {
+      sidecars = add(sidecars, per(c));
+      initPeak = max(initPeak, sidecars);
+    } else {
+      initPeak = max(initPeak, add(sidecars, per(c)));
+    }
+  }
+  const appSum = apps.reduce((s, c) => add(s, per(c)), sidecars);
+  const overhead = podSpec?.overhead ?? {};
+  const oh = { cpuMillis: quantityOr0(overhead.cpu, toMillicores), memoryBytes: quantityOr0(overhead.memory, toBytes) } as Amount;
+  return add(max(initPeak, appSum), oh);
+}
+
+export const podRequests = (podSpec: unknown): Amount => effective(podSpec, containerRequests);
+export const podLimits = (podSpec: unknown): Amount => effective(podSpec, containerLimits);
+
+export interface Workload {
+  name: string;
+  namespace?: string;
+  kind: WorkloadKind;
+  component: string;
+  /** Desired replicas (the HPA's minimum when an HPA owns the count). */
+  replicas: number;
+  /** The most replicas it can run at rest: max(replicas, HPA maxReplicas); nodes for a DaemonSet. */
+  maxReplicas: number;
+  podRequests: Amount;
+  podLimits: Amount;
+  /** Extra pods during a rolling update. */
+  surgePods: number;
+  /** Pods of this workload may not share a node (required anti-affinity on the hostname). */
+  spreadRequired: boolean;
+  tuning: Record<string, unknown>;
+  object: K8sObject;
+}
+
+function podTemplate(o: K8sObject): any {
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  return o.spec?.template;
+}
+
+/** maxSurge as Kubernetes resolves it: an int, or a percentage of replicas rounded up. */
+export function surgePods(o: K8sObject, replicas: number): number {
+  if (o.kind !== "Deployment") return 0;
+  const strategy = o.spec?.strategy;
+  if (strategy?.type === "Recreate") return 0;
+  const surge = strategy?.rollingUpdate?.maxSurge ?? "25%";
+  if (typeof surge === "number") return surge;
+  const m = /^(\d+)%$/.exec(String(surge));
+  if (m) return Math.ceil((replicas * Number(m[1])) / 100);
+  return Number(surge) || 0;
+}
+
+function requiresSpread(template: any): boolean {
+  const terms = template?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+  return terms.some((t: any) => t?.topologyKey === "kubernetes.io/hostname");
+}
+
+function parseTuning(o: K8sObject): Record<string, unknown> {
+  const text = o.metadata?.annotations?.[ANNOTATION.tuning];
+  if (typeof text !== "string") return {};
+  try {
+    return JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    return {};
+  }
+}
+
+/** Every workload among the objects, with its HPA applied and DaemonSets counted once per node. */
+export function workloadsFrom(objects: readonly K8sObject[], nodes: number): Workload[] {
+  const hpaMax = new Map<string, { min: number; max: number }>();
+  for (const o of objects) {
+    if (o.kind !== "HorizontalPodAutoscaler") continue;
+    const ref = o.spec?.scaleTargetRef;
+    if (!ref?.name) continue;
+    hpaMax.set(`${ref.kind}/${o.metadata?.namespace ?? ""}/${ref.name}`, { min: o.spec?.minReplicas ?? 1, max: o.spec?.maxReplicas ?? 1 });
+  }
+  const out: Workload[] = [];
+  for (const o of objects) {
+    if (!WORKLOAD_KINDS.includes(o.kind as WorkloadKind)) continue;
+    const kind = o.kind as WorkloadKind;
+    const name = o.metadata?.name ?? "(unnamed)";
+    const hpa = hpaMax.get(`${kind}/${o.metadata?.namespace ?? ""}/${name}`);
+    let replicas: number;
+    if (kind === "DaemonSet") replicas = nodes;
+    else if (kind === "Job" || kind === "CronJob") {
+      const spec = kind === "CronJob" ? o.spec?.jobTemplate?.spec : o.spec;
+      replicas = spec?.parallelism ?? 1;
+    } else replicas = o.spec?.replicas ?? hpa?.min ?? 1;
+    const maxReplicas = Math.max(replicas, hpa?.max ?? 0);
+    const template = podTemplate(o);
+    out.push({
+      name,
+      namespace: o.metadata?.namespace,
+      kind,
+      component: o.metadata?.annotations?.[ANNOTATION.component] ?? kind.toLowerCase(),
+      replicas,
+      maxReplicas,
+      podRequests: podRequests(template?.spec),
+      podLimits: podLimits(template?.spec),
+      surgePods: surgePods(o, maxReplicas),
+      spreadRequired: requiresSpread(template),
+      tuning: parseTuning(o),
+      object: o,
+    });
+  }
+  return out;
+}
+
+export interface Totals {
+  /** Sum of pod requests at max replicas. */
+  requests: Amount;
+  limits: Amount;
+  /** Requests plus every Deployment's surge, since `pulumi up` rolls them in parallel. */
+  rolloutPeak: Amount;
+}
+
+export function totals(ws: readonly Workload[]): Totals {
+  let requests = ZERO;
+  let limits = ZERO;
+  let surge = ZERO;
+  for (const w of ws) {
+    requests = add(requests, scale(w.podRequests, w.maxReplicas));
+    limits = add(limits, scale(w.podLimits, w.maxReplicas));
+    surge = add(surge, scale(w.podRequests, w.surgePods));
+  }
+  return { requests, limits, rolloutPeak: add(requests, surge) };
+}

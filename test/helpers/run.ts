@@ -1,0 +1,25 @@
+// Runs a tools/ command as a user would, in a child process (the program can load once per process).
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+export const ROOT = join(__dirname, "..", "..");
+
+export interface Ran {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** tsx's loader by absolute URL, so a child started in a temporary folder still finds it. */
+const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+
+export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT): Ran {
+  const r = spawnSync(process.execPath, ["--import", TSX, join(ROOT, "tools", `${tool}.ts`), ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, NODE_OPTIONS: "" },
+    timeout: 120_000,
+  });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from "vitest";
+import { makeBudget, type Amount } from "../../policies/budget";
+import { pack } from "../../policies/packing";
+import { type K8sObject, podRequests, surgePods, totals, workloadsFrom } from "../../policies/reservations";
+import type { Bytes, Millicores } from "../../config/units";
+
+const Mi = 1024 * 1024;
+const amount = (cpuMillis: number, memMi: number): Amount => ({ cpuMillis: cpuMillis as Millicores, memoryBytes: (memMi * Mi) as Bytes });
+const container = (name: string, cpu: string, memory: string, extra: object = {}) => ({ name, resources: { requests: { cpu, memory }, limits: { cpu, memory } }, ...extra });
+
+function deployment(name: string, replicas: number | undefined, req: [string, string], extra: Record<string, unknown> = {}): K8sObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace: "ns" },
+    spec: { ...(replicas === undefined ? {} : { replicas }), template: { spec: { containers: [container("c", ...req)] } }, ...extra },
+  };
+}
+
+describe("pod requests", () => {
+  it("is the sum of app containers when it exceeds every init container", () => {
+    expect(podRequests({ containers: [container("a", "100m", "64Mi"), container("b", "200m", "64Mi")], initContainers: [container("i", "250m", "32Mi")] })).toEqual(
+      amount(300, 128),
+    );
+  });
+  it("is the largest init container when that is bigger, per resource", () => {
+    expect(podRequests({ containers: [container("a", "100m", "64Mi")], initContainers: [container("i", "1", "32Mi")] })).toEqual(amount(1000, 64));
+  });
+  it("counts sidecars (restartPolicy Always) for the whole pod life, plus overhead", () => {
+    const spec = {
+      initContainers: [container("side", "100m", "16Mi", { restartPolicy: "Always" }), container("i", "200m", "16Mi")],
+      containers: [container("a", "100m", "64Mi")],
+      overhead: { cpu: "10m", memory: "8Mi" },
+    };
+    // max(100+200 during init, 100+100 running) + 10 overhead; memory max(32, 80) + 8
+    expect(podRequests(spec)).toEqual(amount(310, 88));
+  });
+  it("takes the limit as the request when only a limit is set", () => {
+    expect(podRequests({ containers: [{ name: "a", resources: { limits: { cpu: "1", memory: "1Gi" } } }] })).toEqual(amount(1000, 1024));
+  });
+});
+
+describe("surge and totals", () => {
+  it("rounds a percentage maxSurge up", () => {
+    expect(surgePods(deployment("a", 3, ["1", "1Gi"]), 3)).toBe(1);
+    expect(surgePods(deployment("a", 5, ["1", "1Gi"], { strategy: { rollingUpdate: { maxSurge: "50%" } } }), 5)).toBe(3);
+    expect(surgePods(deployment("a", 5, ["1", "1Gi"], { strategy: { type: "Recreate" } }), 5)).toBe(0);
+    expect(surgePods(deployment("a", 5, ["1", "1Gi"], { strategy: { rollingUpdate: { maxSurge: 2 } } }), 5)).toBe(2);
+  });
+
+  it("uses the HPA's maxReplicas and adds every Deployment's surge to the peak", () => {
+    const objs: K8sObject[] = [
+      deployment("web", undefined, ["500m", "512Mi"]),
+      { kind: "HorizontalPodAutoscaler", metadata: { name: "web", namespace: "ns" }, spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 2, maxReplicas: 4 } },
+      { kind: "StatefulSet", metadata: { name: "db", namespace: "ns" }, spec: { replicas: 1, template: { spec: { containers: [container("pg", "1", "1Gi")] } } } },
+      { kind: "DaemonSet", metadata: { name: "agent", namespace: "ns" }, spec: { template: { spec: { containers: [container("a", "50m", "32Mi")] } } } },
+    ];
+    const ws = workloadsFrom(objs, 3);
+    expect(ws.map((w) => [w.name, w.replicas, w.maxReplicas, w.surgePods])).toEqual([
+      ["web", 2, 4, 1],
+      ["db", 1, 1, 0],
+      ["agent", 3, 3, 0],
+    ]);
+    const t = totals(ws);
+    expect(t.requests).toEqual(amount(4 * 500 + 1000 + 3 * 50, 4 * 512 + 1024 + 3 * 32));
+    expect(t.rolloutPeak).toEqual(amount(4 * 500 + 1000 + 3 * 50 + 500, 4 * 512 + 1024 + 3 * 32 + 512));
+  });
+});
+
+describe("packing", () => {
+  const budget = makeBudget({ nodes: 2, maxPods: 110, perNode: amount(4000, 8192), reservedPerNode: amount(0, 0) });
+
+  it("places everything that fits, biggest first", () => {
+    const ws = workloadsFrom([deployment("a", 2, ["3", "1Gi"]), deployment("b", 2, ["1", "1Gi"])], 2);
+    const p = pack(ws, budget);
+    expect(p.fits).toBe(true);
+    expect(p.nodes.map((n) => n.pods.sort())).toEqual([["a-0", "b-0"], ["a-1", "b-1"]]);
+  });
+
+  it("rejects a pod larger than one node even when the totals fit", () => {
+    const ws = workloadsFrom([deployment("big", 1, ["5", "1Gi"])], 2);
+    expect(pack(ws, budget).unplaced).toEqual([{ pod: "big-0", reason: "larger than one node's allocatable" }]);
+  });
+
+  it("fails when fragments do not add up to a whole pod", () => {
+    const ws = workloadsFrom([deployment("a", 3, ["2500m", "1Gi"])], 2);
+    const p = pack(ws, budget);
+    expect(p.fits).toBe(false);
+    expect(p.unplaced).toEqual([{ pod: "a-2", reason: "no node has room left" }]);
+  });
+
+  it("keeps required anti-affinity replicas on separate nodes", () => {
+    const affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: "kubernetes.io/hostname", labelSelector: {} }] } };
+    const d = deployment("spread", 3, ["100m", "64Mi"]);
+    d.spec.template.spec.affinity = affinity;
+    d.spec.template.metadata = {};
+    const ws = workloadsFrom([d], 2);
+    expect(ws[0]!.spreadRequired).toBe(true);
+    expect(pack(ws, budget).unplaced.map((u) => u.pod)).toEqual(["spread-2"]);
+  });
+
+  it("respects maxPods", () => {
+    const small = makeBudget({ nodes: 1, maxPods: 2, perNode: amount(4000, 8192), reservedPerNode: amount(0, 0) });
+    expect(pack(workloadsFrom([deployment("a", 3, ["10m", "8Mi"])], 1), small).unplaced).toHaveLength(1);
+  });
+});

@@ -1,0 +1,129 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT, runTool } from "../helpers/run";
+
+function stackDir(name: string, yamlText: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "rightsize-plan-"));
+  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
+  return dir;
+}
+
+const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+
+describe("npm run plan", () => {
+  for (const stack of ["dev", "prod"]) {
+    it(`--json on ${stack} meets the contract`, () => {
+      const r = runTool("plan", [stack, "--json"]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      const p = JSON.parse(r.stdout);
+      expect(Object.keys(p)).toEqual(expect.arrayContaining(["stack", "budget", "workloads", "totals", "packing", "violations"]));
+      expect(p.stack).toBe(stack);
+      expect(Object.keys(p.budget)).toEqual(expect.arrayContaining(["nodes", "perNode", "allocatable"]));
+      const web = p.workloads.find((w: { name: string }) => w.name === "web");
+      expect(Object.keys(web)).toEqual(
+        expect.arrayContaining(["name", "component", "kind", "replicas", "maxReplicas", "podRequests", "podLimits", "tuning"]),
+      );
+      expect(web.tuning.preload_app).toBe(false);
+      expect(p.packing.fits).toBe(true);
+      expect(Array.isArray(p.violations)).toBe(true);
+    });
+  }
+
+  it("dev: 000's numbers give 2 workers and the budget reads 8 CPU minus the reserve", () => {
+    const p = JSON.parse(runTool("plan", ["dev", "--json"]).stdout);
+    expect(p.budget.nodes).toBe(1);
+    expect(p.budget.allocatable).toEqual({ cpuMillis: 7500, memoryBytes: 16 * 1024 ** 3 - 1536 * 1024 ** 2 });
+    const web = p.workloads.find((w: { name: string }) => w.name === "web");
+    expect(web.tuning.workers).toBe(2);
+    expect(web.tuning.timeout).toBe(120);
+    expect(web.podLimits).toEqual({ cpuMillis: 500, memoryBytes: 512 * 1024 ** 2 });
+  });
+
+  it("prints a table with a budget bar, and says policies were not evaluated", () => {
+    const r = runTool("plan", ["dev"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
+    expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
+    expect(r.stdout).toContain("Policies: not evaluated");
+  });
+
+  it("prints markdown for a pull-request comment", () => {
+    const r = runTool("plan", ["prod", "--markdown"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("### rightsize plan: `prod`");
+    expect(r.stdout).toMatch(/^\| web \| Deployment \| 2-6 \|/m);
+  });
+
+  const bad: [string, (y: string) => string, string][] = [
+    ["a memory of 1.5GB", (y) => y.replace("memory: 512Mi", "memory: 1.5GB"), 'web.resources.limits.memory: "1.5GB" is not a Kubernetes quantity'],
+    ["limits below requests", (y) => y.replace("cpu: 500m\n        memory: 512Mi", "cpu: 50m\n        memory: 512Mi"), 'web.resources.requests.cpu: request is larger than limits.cpu 50m (got "100m")'],
+    ["an unknown key", (y) => y.replace("    replicas: 1", "    replicaz: 1"), "web.replicaz: unknown key (did you mean replicas?)"],
+    ["an empty stack file", () => "", "nodeBudget: is required"],
+  ];
+  for (const [what, edit, message] of bad) {
+    it(`exits 2 naming the key for ${what}, with no stack trace`, () => {
+      const edited = edit(devYaml);
+      expect(edited).not.toBe(devYaml);
+      const r = runTool("plan", ["bad"], stackDir("bad", edited));
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain("Pulumi.bad.yaml has");
+      expect(r.stderr).toContain(message);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(r.stdout).toBe("");
+    });
+  }
+
+  it("exits 2 for a stack with no file", () => {
+    const r = runTool("plan", ["nosuch"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("Pulumi.nosuch.yaml: no such stack file");
+  });
+
+  it("exits 2 with usage on bad arguments", () => {
+    const r = runTool("plan", ["dev", "--yaml"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("usage: npm run plan -- <stack> [--json|--markdown]");
+  });
+});
+
+describe("npm run render", () => {
+  it("writes one kubectl-applicable file per object for prod", () => {
+    const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
+    const r = runTool("render", ["prod", "--out", out]);
+    expect(r.code).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files).toEqual(
+      expect.arrayContaining([
+        "configmap-web-gunicorn.yaml",
+        "deployment-web.yaml",
+        "horizontalpodautoscaler-web.yaml",
+        "namespace-rightsize.yaml",
+        "networkpolicy-default-deny-ingress.yaml",
+        "poddisruptionbudget-web.yaml",
+        "resourcequota-rightsize-node-budget.yaml",
+        "service-web.yaml",
+      ]),
+    );
+    for (const f of files) {
+      const o = parse(readFileSync(join(out, f), "utf8"));
+      expect(f).toBe(`${o.kind}-${o.metadata.name}.yaml`.toLowerCase());
+      expect(typeof o.apiVersion).toBe("string");
+    }
+    const quota = parse(readFileSync(join(out, "resourcequota-rightsize-node-budget.yaml"), "utf8"));
+    // 3 x (4 - 200m) CPU and 3 x (16Gi - 2816Mi)
+    expect(quota.spec.hard).toEqual({ "requests.cpu": "11400m", "requests.memory": `${3 * (16384 - 2816)}Mi`, pods: "330" });
+    expect(quota.metadata.annotations["rightsize.io/budget-node-cpu"]).toBe("4");
+  });
+
+  it("is deterministic", () => {
+    const a = mkdtempSync(join(tmpdir(), "rightsize-render-"));
+    const b = mkdtempSync(join(tmpdir(), "rightsize-render-"));
+    runTool("render", ["dev", "--out", a]);
+    runTool("render", ["dev", "--out", b]);
+    for (const f of readdirSync(a)) expect(readFileSync(join(b, f), "utf8")).toBe(readFileSync(join(a, f), "utf8"));
+  });
+});

@@ -1,0 +1,57 @@
+// Shared by plan and render: read the stack file, run the program, map failures to exit codes.
+// 2 = the stack config is invalid (every problem printed as `key.path: message`), never a stack trace.
+import { ConfigError } from "../config/issues";
+import { type ProgramRun, runProgram } from "./program";
+import { readStackFile, type StackFile, StackFileError } from "./stackfile";
+
+export const EXIT = { ok: 0, violation: 1, config: 2, internal: 3 } as const;
+
+export class UsageError extends Error {}
+
+export interface Loaded {
+  file: StackFile;
+  run: ProgramRun;
+}
+
+/** Returns the run, or prints why not and gives the exit code. */
+export async function loadStack(stack: string): Promise<Loaded | number> {
+  let file: StackFile;
+  try {
+    file = readStackFile(stack);
+  } catch (e) {
+    if (e instanceof StackFileError) {
+      process.stderr.write(`${e.message}\n`);
+      return EXIT.config;
+    }
+    throw e;
+  }
+  try {
+    return { file, run: await runProgram(file) };
+  } catch (e) {
+    const detail = (e as { detail?: unknown }).detail;
+    if (detail instanceof ConfigError) {
+      process.stderr.write(`${detail.message}\n`);
+      return EXIT.config;
+    }
+    throw e;
+  }
+}
+
+/** Runs a command's main, turning an unexpected failure into a one-line message and exit 3. */
+export function main(fn: (argv: string[]) => Promise<number>): void {
+  fn(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      if (e instanceof UsageError) {
+        process.stderr.write(`${e.message}\n`);
+        process.exitCode = EXIT.config;
+        return;
+      }
+      process.stderr.write(`rightsize: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+      if (process.env.RIGHTSIZE_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
+      process.exitCode = EXIT.internal;
+    },
+  );
+}

@@ -1,0 +1,176 @@
+// The capacity plan: built from the objects the program registered (tuning is read from them, never
+// recomputed), with the same reservation math as the policy pack.
+import { formatCpu, formatMemory } from "../config/quantity";
+import { type Bytes, GiB, type Millicores } from "../config/units";
+import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../policies/budget";
+import { pack, type Packing } from "../policies/packing";
+import { type K8sObject, type Totals, totals, workloadsFrom } from "../policies/reservations";
+
+export interface Violation {
+  policy: string;
+  enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
+  resource: string;
+  message: string;
+}
+
+export interface PlanWorkload {
+  name: string;
+  component: string;
+  kind: string;
+  replicas: number;
+  maxReplicas: number;
+  podRequests: Amount;
+  podLimits: Amount;
+  tuning: Record<string, unknown>;
+}
+
+export interface Plan {
+  stack: string;
+  budget: Budget;
+  workloads: PlanWorkload[];
+  totals: Totals;
+  packing: Packing;
+  violations: Violation[];
+  policies: { evaluated: boolean; note?: string };
+}
+
+export class PlanError extends Error {}
+
+export function buildPlan(stack: string, objects: readonly K8sObject[], violations: Violation[] | undefined, note?: string): Plan {
+  const quota = objects.find((o) => o.kind === "ResourceQuota" && o.metadata?.name === BUDGET_QUOTA_NAME);
+  const budget = budgetFromAnnotations(quota?.metadata?.annotations);
+  if (typeof budget === "string") throw new PlanError(`cannot read the node budget: ${budget}`);
+  const ws = workloadsFrom(objects, budget.nodes);
+  return {
+    stack,
+    budget,
+    workloads: ws.map((w) => ({
+      name: w.name,
+      component: w.component,
+      kind: w.kind,
+      replicas: w.replicas,
+      maxReplicas: w.maxReplicas,
+      podRequests: w.podRequests,
+      podLimits: w.podLimits,
+      tuning: w.tuning,
+    })),
+    totals: totals(ws),
+    packing: pack(ws, budget),
+    violations: violations ?? [],
+    policies: violations ? { evaluated: true } : { evaluated: false, ...(note ? { note } : {}) },
+  };
+}
+
+/** The tuning values worth a column in the text table, per component; the JSON has them all. */
+const HEADLINE: Record<string, string[]> = {
+  web: ["workers", "timeout", "graceful_timeout", "preload_app", "max_requests"],
+};
+
+const cpu = (m: number) => formatCpu(m as Millicores);
+/** Display only (the JSON carries exact bytes): Gi with one decimal from 1Gi up, else exact. */
+const mem = (b: number) => (b >= GiB ? `${(b / GiB).toFixed(1).replace(/\.0$/, "")}Gi` : formatMemory(b as Bytes));
+const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part * 100) / whole)}%` : "-");
+
+function bar(part: number, whole: number, width = 30): string {
+  const ratio = whole > 0 ? part / whole : 1;
+  const full = Math.min(width, Math.round(ratio * width));
+  return `[${"#".repeat(full)}${".".repeat(width - full)}]${ratio > 1 ? " OVER" : ""}`;
+}
+
+function tuningSummary(w: PlanWorkload): string {
+  const keys = HEADLINE[w.component] ?? Object.keys(w.tuning).slice(0, 4);
+  return keys.filter((k) => k in w.tuning).map((k) => `${k}=${String(w.tuning[k])}`).join(" ");
+}
+
+function rows(p: Plan): string[][] {
+  return p.workloads.map((w) => [
+    w.name,
+    w.kind,
+    w.maxReplicas > w.replicas ? `${w.replicas}-${w.maxReplicas}` : String(w.replicas),
+    `${cpu(w.podRequests.cpuMillis)} / ${mem(w.podRequests.memoryBytes)}`,
+    `${cpu(w.podLimits.cpuMillis)} / ${mem(w.podLimits.memoryBytes)}`,
+    tuningSummary(w),
+  ]);
+}
+
+const HEADER = ["workload", "kind", "replicas", "requests/pod", "limits/pod", "tuning"];
+
+function table(head: string[], body: string[][]): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
+}
+
+function budgetLine(b: Budget): string {
+  return (
+    `${b.nodes} node${b.nodes === 1 ? "" : "s"} x ${cpu(b.perNode.cpuMillis)} CPU / ${mem(b.perNode.memoryBytes)}, ` +
+    `reserved ${cpu(b.reservedPerNode.cpuMillis)} / ${mem(b.reservedPerNode.memoryBytes)} per node -> ` +
+    `allocatable ${cpu(b.allocatable.cpuMillis)} CPU / ${mem(b.allocatable.memoryBytes)}`
+  );
+}
+
+function policyLines(p: Plan): string[] {
+  if (!p.policies.evaluated) return [`Policies: not evaluated${p.policies.note ? ` (${p.policies.note})` : ""}.`];
+  if (p.violations.length === 0) return ["Policies: all passed."];
+  return ["Policies:", ...p.violations.map((v) => `  [${v.enforcementLevel}] ${v.policy} on ${v.resource}: ${v.message}`)];
+}
+
+export function renderText(p: Plan, stackFile: string): string {
+  const a = p.budget.allocatable;
+  const t = p.totals;
+  const out = [
+    `rightsize plan for stack ${p.stack} (${stackFile})`,
+    `Budget: ${budgetLine(p.budget)}`,
+    "",
+    table(HEADER, rows(p)),
+    "",
+    table(
+      ["total", "cpu", "of budget", "memory", "of budget"],
+      [
+        ["requests", cpu(t.requests.cpuMillis), pct(t.requests.cpuMillis, a.cpuMillis), mem(t.requests.memoryBytes), pct(t.requests.memoryBytes, a.memoryBytes)],
+        ["rollout peak", cpu(t.rolloutPeak.cpuMillis), pct(t.rolloutPeak.cpuMillis, a.cpuMillis), mem(t.rolloutPeak.memoryBytes), pct(t.rolloutPeak.memoryBytes, a.memoryBytes)],
+        ["limits", cpu(t.limits.cpuMillis), pct(t.limits.cpuMillis, a.cpuMillis), mem(t.limits.memoryBytes), pct(t.limits.memoryBytes, a.memoryBytes)],
+      ],
+    ),
+    "",
+    `CPU    ${bar(t.rolloutPeak.cpuMillis, a.cpuMillis)} ${pct(t.rolloutPeak.cpuMillis, a.cpuMillis)} of ${cpu(a.cpuMillis)} at rollout peak`,
+    `Memory ${bar(t.rolloutPeak.memoryBytes, a.memoryBytes)} ${pct(t.rolloutPeak.memoryBytes, a.memoryBytes)} of ${mem(a.memoryBytes)} at rollout peak`,
+    p.packing.fits
+      ? `Packing: every pod fits on ${p.budget.nodes} node${p.budget.nodes === 1 ? "" : "s"} (first-fit-decreasing).`
+      : `Packing: ${p.packing.unplaced.length} pod(s) do not fit: ${p.packing.unplaced.slice(0, 5).map((u) => `${u.pod} (${u.reason})`).join(", ")}`,
+    "",
+    ...policyLines(p),
+  ];
+  return out.join("\n") + "\n";
+}
+
+export function renderMarkdown(p: Plan, stackFile: string): string {
+  const a = p.budget.allocatable;
+  const t = p.totals;
+  const esc = (s: string) => s.replace(/\|/g, "\\|");
+  const md = (head: string[], body: string[][]) =>
+    [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
+  const mandatory = p.violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const verdict = !p.policies.evaluated ? "policies not evaluated" : mandatory > 0 ? `**${mandatory} mandatory violation(s)**` : "no mandatory violation";
+  return [
+    `### rightsize plan: \`${p.stack}\` (${verdict})`,
+    "",
+    `Budget (${stackFile}): ${budgetLine(p.budget)}`,
+    "",
+    md(HEADER, rows(p).map((r) => r.map((c, i) => (i === 5 ? `\`${c}\`` : c)))),
+    "",
+    md(
+      ["total", "cpu", "memory"],
+      [
+        ["requests", `${cpu(t.requests.cpuMillis)} (${pct(t.requests.cpuMillis, a.cpuMillis)})`, `${mem(t.requests.memoryBytes)} (${pct(t.requests.memoryBytes, a.memoryBytes)})`],
+        ["rollout peak", `${cpu(t.rolloutPeak.cpuMillis)} (${pct(t.rolloutPeak.cpuMillis, a.cpuMillis)})`, `${mem(t.rolloutPeak.memoryBytes)} (${pct(t.rolloutPeak.memoryBytes, a.memoryBytes)})`],
+        ["limits", cpu(t.limits.cpuMillis), mem(t.limits.memoryBytes)],
+      ],
+    ),
+    "",
+    p.packing.fits ? `Packing: every pod fits on ${p.budget.nodes} node(s).` : `Packing: **${p.packing.unplaced.length} pod(s) do not fit**.`,
+    "",
+    ...(p.violations.length > 0 ? [md(["level", "policy", "resource", "message"], p.violations.map((v) => [v.enforcementLevel, v.policy, v.resource, v.message]))] : policyLines(p)),
+    "",
+  ].join("\n");
+}
