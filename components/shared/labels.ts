@@ -29,8 +29,18 @@ export function labelValue(s: string): string {
   return cleaned === "" ? "unknown" : cleaned;
 }
 
-/** The annotations through which plan and the policy pack read a workload's identity and tuning. */
+/**
+ * The annotations through which plan and the policy pack read a workload's identity and tuning, on the
+ * workload object (Deployment, StatefulSet):
+ * - component: "web", "postgres", "redis", "meilisearch", "playwright", "celery-worker", "celery-beat",
+ *   "extra";
+ * - tuning: JSON of the derived settings keyed as the software spells them, valued as the software takes
+ *   them (numbers where it takes numbers, its own unit strings such as Postgres' "384MB" where it takes
+ *   those);
+ * - role: what an instance is for where a component has several (Redis: broker, cache, shared).
+ */
 export const ANNOTATION = {
   component: "rightsize.io/component",
   tuning: "rightsize.io/tuning",
+  role: "rightsize.io/role",
 } as const;
