@@ -54,7 +54,7 @@ describe("WebService under mocks", () => {
   });
 
   it("mounts the generated gunicorn.conf.py and records the tuning on the Deployment", () => {
-    const conf = find(objects, "ConfigMap", "web-gunicorn").data["gunicorn.conf.py"];
+    const conf = (find(objects, "ConfigMap", "web-gunicorn") as { data: Record<string, string> }).data["gunicorn.conf.py"];
     expect(conf).toContain("workers = 2\n");
     const d = find(objects, "Deployment", "web");
     expect(d.spec.template.spec.containers[0].command).toEqual(["gunicorn", "--config", "/etc/gunicorn/gunicorn.conf.py"]);
