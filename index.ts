@@ -9,3 +9,10 @@ const platform = new Platform("rightsize", { config });
 export const namespace = platform.namespace;
 export const webUrl = platform.web.url;
 export const gunicornWorkers = platform.web.settings.workers;
+// The data layer's addresses and the Secrets that hold its credentials (names only, never values).
+export const postgres = { host: platform.postgres.host, port: platform.postgres.port, secret: platform.postgres.secretName };
+export const redisBroker = { host: platform.redis.broker.host, port: platform.redis.broker.port, secret: platform.redis.broker.secretName };
+export const redisCache = platform.redis.cache
+  ? { host: platform.redis.cache.host, port: platform.redis.cache.port, secret: platform.redis.cache.secretName }
+  : undefined;
+export const meilisearch = { url: platform.meilisearch.url, secret: platform.meilisearch.secretName };

@@ -59,7 +59,8 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
-      return [issue(key, i.message, input)];
+      // A custom issue with no input (a missing secret) has no value to show.
+      return i.code === "custom" && input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
 }
 

@@ -24,13 +24,27 @@ export interface ProgramRun {
 export const SECRET_MASK = "(secret)";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 
+/**
+ * A secret's shape stays (a Secret's `stringData` keys are names, not secrets; the Kubernetes provider
+ * wraps the whole map), every value in it becomes the mask.
+ */
+function maskLeaves(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(maskLeaves);
+  if (v && typeof v === "object") {
+    const o = v as Record<string, unknown>;
+    if (o[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return maskLeaves(o.value);
+    return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined).map(([k, x]) => [k, maskLeaves(x)]));
+  }
+  return SECRET_MASK;
+}
+
 function unwrap(v: unknown, seen: { secret: boolean }): unknown {
   if (Array.isArray(v)) return v.map((x) => unwrap(x, seen));
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
     if (o[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") {
       seen.secret = true;
-      return SECRET_MASK;
+      return maskLeaves(o.value);
     }
     return Object.fromEntries(Object.entries(o).filter(([, x]) => x !== undefined).map(([k, x]) => [k, unwrap(x, seen)]));
   }

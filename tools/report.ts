@@ -64,6 +64,9 @@ export function buildPlan(stack: string, objects: readonly K8sObject[], violatio
 /** The tuning values worth a column in the text table, per component; the JSON has them all. */
 const HEADLINE: Record<string, string[]> = {
   web: ["workers", "timeout", "graceful_timeout", "preload_app", "max_requests"],
+  postgres: ["shared_buffers", "effective_cache_size", "work_mem", "max_connections"],
+  redis: ["maxmemory", "maxmemory-policy", "appendonly"],
+  meilisearch: ["MEILI_MAX_INDEXING_MEMORY", "MEILI_MAX_INDEXING_THREADS", "MEILI_ENV"],
 };
 
 const cpu = (m: number) => formatCpu(m as Millicores);

@@ -4,6 +4,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config/schema";
 import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../policies/budget";
+import { Meilisearch } from "../meilisearch";
+import { Postgres } from "../postgres";
+import { Redis } from "../redis";
+import { MEILISEARCH, POSTGRES, REDIS } from "../shared/endpoints";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
@@ -25,6 +29,9 @@ export function budgetOf(c: StackConfig): Budget {
 export class Platform extends pulumi.ComponentResource {
   readonly namespace: string;
   readonly web: WebService;
+  readonly postgres: Postgres;
+  readonly redis: { readonly broker: Redis; readonly cache?: Redis };
+  readonly meilisearch: Meilisearch;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:platform:Platform", name, {}, opts);
@@ -69,6 +76,22 @@ export class Platform extends pulumi.ComponentResource {
     );
 
     this.web = new WebService("web", { namespace: ns, config: c.web, image: c.images.app, dependsOn: [namespace] }, { parent: this });
+
+    // Data layer: names from shared/endpoints.ts, so the app's components find the Services and Secrets.
+    const data = { namespace: ns, dependsOn: [namespace] };
+    this.postgres = new Postgres(POSTGRES.name, { ...data, config: c.postgres, image: c.images.postgres, secretName: POSTGRES.secret }, { parent: this });
+    const redis = (which: "broker" | "cache", config: StackConfig["redis"]["broker"]) =>
+      new Redis(
+        REDIS[which].name,
+        { ...data, config, image: c.images.redis, port: REDIS[which].port, secretName: REDIS[which].secret, passwordKey: REDIS[which].passwordKey },
+        { parent: this },
+      );
+    this.redis = { broker: redis("broker", c.redis.broker), ...(c.redis.cache ? { cache: redis("cache", c.redis.cache) } : {}) };
+    this.meilisearch = new Meilisearch(
+      MEILISEARCH.name,
+      { ...data, config: c.meilisearch, environment: c.environment, image: c.images.meilisearch, secretName: MEILISEARCH.secret },
+      { parent: this },
+    );
 
     this.registerOutputs({ namespace: ns });
   }

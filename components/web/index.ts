@@ -9,7 +9,7 @@ import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod } from "./tuning";
+import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, ROLLING_SURGE, terminationGracePeriod } from "./tuning";
 
 export interface WebServiceArgs {
   /** Namespace every object goes into. */
@@ -73,7 +73,7 @@ export class WebService extends pulumi.ComponentResource {
           // With an HPA the autoscaler owns the count; setting it here would reset it on every `pulumi up`.
           ...(c.autoscaling ? {} : { replicas: c.replicas }),
           selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: ROLLING_SURGE, maxUnavailable: 0 } },
           template: {
             metadata: {
               labels: { ...labels, ...APP_CLIENT_LABEL },

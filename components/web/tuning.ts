@@ -22,6 +22,9 @@ export interface GunicornSettings {
   errorlog: string;
 }
 
+/** Extra pods a rolling update starts before it stops old ones (the Deployment's maxSurge). */
+export const ROLLING_SURGE = 1;
+
 /** The CPU side of the rule: 2 x cores + 1, computed in millicores so 500m gives exactly 2. */
 export function cpuBoundWorkers(cpuLimit: Millicores): number {
   return Math.floor((2 * cpuLimit + 1000) / 1000);

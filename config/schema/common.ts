@@ -41,21 +41,27 @@ export const secondsField = (min = 1, max = 7 * 24 * 3600) =>
 export const replicas = () => z.number().int().min(0).max(MAX_REPLICAS);
 
 export interface ResourceDefaults {
-  requests: { cpu: string; memory: string };
+  /** Without `memory`, the memory request follows limits.memory (Guaranteed memory, for data stores). */
+  requests: { cpu: string; memory?: string };
   limits: { cpu: string; memory: string };
 }
 
 /**
  * Kubernetes-shaped `resources`, every field optional with the component's default, so that
  * `pulumi config set --path web.resources.limits.memory 1Gi` changes one number and keeps the rest.
- * Requests may not exceed limits; the check runs after defaults are filled in.
+ * Requests may not exceed limits; the check runs after defaults are filled in. When the defaults give no
+ * memory request, an unset request equals the (possibly edited) memory limit.
  */
 export function resources(d: ResourceDefaults) {
   const pair = (def: { cpu: string; memory: string }) =>
     z.strictObject({ cpu: cpu().prefault(def.cpu), memory: memory().prefault(def.memory) }).prefault({});
+  const requests =
+    d.requests.memory === undefined
+      ? z.strictObject({ cpu: cpu().prefault(d.requests.cpu), memory: memory().optional() }).prefault({})
+      : pair({ cpu: d.requests.cpu, memory: d.requests.memory });
   const num = (v: unknown): v is number => typeof v === "number";
   return z
-    .strictObject({ requests: pair(d.requests), limits: pair(d.limits) })
+    .strictObject({ requests, limits: pair(d.limits) })
     .check(
       z.superRefine(
         (r, ctx) => {
@@ -80,6 +86,10 @@ export function resources(d: ResourceDefaults) {
         { when: () => true },
       ),
     )
+    .transform((r) => ({
+      requests: { cpu: r.requests.cpu, memory: (r.requests.memory ?? r.limits.memory) as Bytes },
+      limits: r.limits,
+    }))
     .prefault({});
 }
 export type Resources = z.output<ReturnType<typeof resources>>;
@@ -118,7 +128,9 @@ export const secretString = (minLength = 12) =>
   // The value is never echoed back in an error, whatever is wrong with it.
   z.unknown().transform((v, ctx): Secret => {
     if (typeof v !== "string") {
-      ctx.addIssue({ code: "custom", message: v === undefined ? "is required" : "must be a string", input: "[secret]" });
+      // A missing value has nothing to show; anything else shows only a mask.
+      if (v === undefined) ctx.addIssue({ code: "custom", message: "is required" });
+      else ctx.addIssue({ code: "custom", message: "must be a string", input: "[secret]" });
       return z.NEVER;
     }
     if (v.length < minLength) {
@@ -127,3 +139,15 @@ export const secretString = (minLength = 12) =>
     }
     return new Secret(v);
   });
+
+/** A PersistentVolumeClaim template's settings: size and storage class (the cluster default when unset). */
+export const volumeShape = (defaultSize: string) => ({
+  size: memory().prefault(defaultSize),
+  /** A StorageClass name; unset uses the cluster's default class. */
+  storageClassName: z
+    .string()
+    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a StorageClass name (a DNS subdomain)" })
+    .optional(),
+});
+export const persistentVolume = (defaultSize: string) => z.strictObject(volumeShape(defaultSize)).prefault({});
+export type PersistentVolume = z.output<ReturnType<typeof persistentVolume>>;

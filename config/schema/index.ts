@@ -2,6 +2,9 @@
 import { z } from "zod";
 import { budgetSchema } from "./budget";
 import { imagesSchema } from "./images";
+import { meilisearchSchema } from "./meilisearch";
+import { postgresSchema } from "./postgres";
+import { redisSchema } from "./redis";
 import { webSchema } from "./web";
 
 export const stackSchema = z.strictObject({
@@ -14,6 +17,9 @@ export const stackSchema = z.strictObject({
   nodeBudget: budgetSchema,
   images: imagesSchema,
   web: webSchema.prefault({}),
+  postgres: postgresSchema,
+  redis: redisSchema,
+  meilisearch: meilisearchSchema,
 });
 
 export type StackConfigInput = z.input<typeof stackSchema>;

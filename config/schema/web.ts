@@ -37,6 +37,16 @@ export const webSchema = z
         startupTimeout: secondsField(10, 3600).prefault(120),
       })
       .prefault({}),
+    /**
+     * SQLAlchemy's pool in each gunicorn worker process: web opens at most pods x workers x
+     * (poolSize + maxOverflow) connections, which must fit postgres.maxConnections.
+     */
+    database: z
+      .strictObject({
+        poolSize: z.number().int().min(0).max(1000).default(5),
+        maxOverflow: z.number().int().min(0).max(1000).default(5),
+      })
+      .prefault({}),
     autoscaling: z
       .strictObject({
         minReplicas: z.number().int().min(1).max(MAX_REPLICAS).optional(),

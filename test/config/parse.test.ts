@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { baseValues, problems, set, valid } from "../helpers/stack";
+import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../helpers/stack";
 
 describe("stack config", () => {
   it("accepts the baseline and fills defaults", () => {
@@ -13,7 +13,7 @@ describe("stack config", () => {
   });
 
   it("derives the environment from the stack name unless set", () => {
-    expect(valid(baseValues(), "prod-eu").environment).toBe("prod");
+    expect(valid(baseValues(), "prod-eu", PROD_SECRET_KEYS).environment).toBe("prod");
     expect(valid(set(baseValues(), "environment", "dev"), "prod").environment).toBe("dev");
   });
 
@@ -82,6 +82,12 @@ describe("stack config", () => {
   });
 
   it("rejects an empty stack with every required key", () => {
-    expect(problems({})).toEqual(["nodeBudget: is required", "images: is required"]);
+    expect(problems({})).toEqual([
+      "nodeBudget: is required",
+      "images: is required",
+      "postgres.password: is required",
+      "redis.broker.password: is required",
+      "meilisearch.masterKey: is required",
+    ]);
   });
 });

@@ -12,8 +12,23 @@ export function baseValues(): Record<string, any> {
       replicas: 1,
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     },
+    // The data layer's defaults (003's sizes) with the credentials every stack must give.
+    postgres: { password: DEV_SECRETS.postgres },
+    redis: { broker: { password: DEV_SECRETS.redisBroker } },
+    meilisearch: { masterKey: DEV_SECRETS.meilisearch },
   };
 }
+
+/** The top-level keys that hold credentials: a prod stack stores them encrypted. */
+export const PROD_SECRET_KEYS = ["postgres", "redis", "meilisearch"];
+
+/** Credentials in the baseline; tests look for them in every rendered object to prove none leaks. */
+export const DEV_SECRETS = {
+  postgres: "pg-secret-7f3a9c1e5b",
+  redisBroker: "redis-secret-2d8e4b6a0c",
+  redisCache: "redis-secret-9b1f7e3d5a",
+  meilisearch: "meili-secret-4c6a8e0b2d",
+} as const;
 
 export function raw(values: Record<string, unknown>, stack = "dev", secretKeys: string[] = []): RawStack {
   return { stack, values, secretKeys: new Set(secretKeys) };

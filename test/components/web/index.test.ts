@@ -10,7 +10,8 @@ describe("WebService under mocks", () => {
   beforeAll(async () => {
     useMocks();
     objects = (await collect(() => new WebService("web", { namespace: "ns", config: valid().web, image: "reg.example.com/app:1.0.0" }))).objects;
-    const scaled = valid(set(baseValues(), "web.autoscaling", { maxReplicas: 5 })).web;
+    // 5 pods of 2 workers open up to 120 connections, more than Postgres' default 100 allow.
+    const scaled = valid(set(set(baseValues(), "web.autoscaling", { maxReplicas: 5 }), "postgres.maxConnections", 150)).web;
     hpaObjects = (await collect(() => new WebService("api", { namespace: "ns", config: scaled, image: "reg.example.com/app:1.0.0" }))).objects;
   });
 

@@ -1,0 +1,276 @@
+// PostgreSQL settings derived from the container's limits: pgtune's "web" profile, computed from the
+// memory limit M and CPU limit C of the container, never the node's. Pure: no @pulumi imports.
+import { type ConfigIssue, issue } from "../../config/issues";
+import { floorTo, formatPgMemory } from "../../config/native-units";
+import { formatMemory } from "../../config/quantity";
+import type { PostgresConfig } from "../../config/schema/postgres";
+import type { WebConfig } from "../../config/schema/web";
+import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../config/units";
+import { gunicornSettings, ROLLING_SURGE } from "../web/tuning";
+
+/** Postgres' own default; the app's demand must leave these free for an administrator. */
+export const SUPERUSER_RESERVED_CONNECTIONS = 3;
+/** Postgres' default autovacuum_max_workers; each may hold maintenance_work_mem at once. */
+export const AUTOVACUUM_MAX_WORKERS = 3;
+export const MIN_WORK_MEM = bytes(4 * MiB);
+const BLOCK = bytes(8 * KiB); // base unit of shared_buffers, effective_cache_size, wal_buffers
+const MAINTENANCE_WORK_MEM_CAP = bytes(2 * GiB);
+const WAL_BUFFERS_MIN = bytes(32 * KiB);
+const WAL_BUFFERS_MAX = bytes(16 * MiB);
+const MIN_WAL_SIZE = bytes(1 * GiB);
+const MAX_WAL_SIZE = bytes(4 * GiB);
+
+/** Settings keyed as Postgres spells them, valued as postgresql.conf takes them, in the order written. */
+export interface PostgresSettings {
+  max_connections: number;
+  superuser_reserved_connections: number;
+  shared_buffers: string;
+  effective_cache_size: string;
+  maintenance_work_mem: string;
+  work_mem: string;
+  wal_buffers: string;
+  min_wal_size: string;
+  max_wal_size: string;
+  checkpoint_completion_target: number;
+  random_page_cost: number;
+  effective_io_concurrency: number;
+  jit: "on" | "off";
+  max_worker_processes?: number;
+  max_parallel_workers_per_gather?: number;
+  max_parallel_workers?: number;
+  max_parallel_maintenance_workers?: number;
+}
+
+/** The derivation in bytes, overrides applied and rounded to what Postgres will use. */
+export interface PostgresTuning {
+  memoryLimit: Bytes;
+  /** Whole cores the CPU limit grants. */
+  cores: number;
+  maxConnections: number;
+  /** W in pgtune's work_mem rule: max_worker_processes (C when C >= 4, else Postgres' default 8). */
+  workerProcesses: number;
+  sharedBuffers: Bytes;
+  effectiveCacheSize: Bytes;
+  maintenanceWorkMem: Bytes;
+  workMem: Bytes;
+  walBuffers: Bytes;
+  minWalSize: Bytes;
+  maxWalSize: Bytes;
+  shm: Bytes;
+}
+
+export function wholeCores(limit: Millicores): number {
+  return Math.floor(limit / 1000);
+}
+
+/** pgtune's parallel settings, only for C >= 4; user overrides win and are kept at any C. */
+export function parallelSettings(cores: number, o: PostgresConfig["settings"]): Partial<PostgresSettings> {
+  const half = Math.min(4, Math.ceil(cores / 2));
+  const derived = cores >= 4 ? { max_worker_processes: cores, max_parallel_workers_per_gather: half, max_parallel_workers: cores, max_parallel_maintenance_workers: half } : {};
+  const keys = ["max_worker_processes", "max_parallel_workers_per_gather", "max_parallel_workers", "max_parallel_maintenance_workers"] as const;
+  const out: Partial<PostgresSettings> = { ...derived };
+  for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+  return out;
+}
+
+/** Postgres refuses a min_wal_size or max_wal_size below two 16MB WAL segments. */
+export const MIN_WAL_FLOOR = bytes(32 * MiB);
+
+/**
+ * max_wal_size: 4GB, but at most a quarter of the volume, since WAL overshoots it under load and the data
+ * needs the rest; min_wal_size: 1GB, but at most a quarter of max_wal_size.
+ */
+export function walSizes(volume: Bytes, maxOverride?: Bytes, minOverride?: Bytes): { min: Bytes; max: Bytes } {
+  const max = floorTo(maxOverride ?? Math.min(MAX_WAL_SIZE, volume / 4), MiB);
+  return { min: floorTo(minOverride ?? Math.min(MIN_WAL_SIZE, max / 4), MiB), max };
+}
+
+export function postgresTuning(pg: PostgresConfig): PostgresTuning {
+  const o = pg.settings;
+  const M = pg.resources.limits.memory;
+  const C = wholeCores(pg.resources.limits.cpu);
+  const W = o.max_worker_processes ?? (C >= 4 ? C : 8);
+  const mc = pg.maxConnections;
+  const sb = floorTo(o.shared_buffers ?? M / 4, BLOCK);
+  const wal = walSizes(pg.storage.size, o.max_wal_size, o.min_wal_size);
+  return {
+    memoryLimit: M,
+    cores: C,
+    maxConnections: mc,
+    workerProcesses: W,
+    sharedBuffers: sb,
+    effectiveCacheSize: floorTo(o.effective_cache_size ?? (3 * M) / 4, BLOCK),
+    maintenanceWorkMem: floorTo(o.maintenance_work_mem ?? Math.min(M / 16, MAINTENANCE_WORK_MEM_CAP), KiB),
+    workMem: floorTo(o.work_mem ?? Math.max(MIN_WORK_MEM, (M - sb) / ((mc + W) * 3)), KiB),
+    walBuffers: floorTo(o.wal_buffers ?? Math.min(WAL_BUFFERS_MAX, Math.max(WAL_BUFFERS_MIN, (sb * 3) / 100)), BLOCK),
+    minWalSize: wal.min,
+    maxWalSize: wal.max,
+    shm: pg.shmSize,
+  };
+}
+
+export function postgresSettings(pg: PostgresConfig): PostgresSettings {
+  const t = postgresTuning(pg);
+  const o = pg.settings;
+  const ssd = pg.storage.type === "ssd";
+  return {
+    max_connections: t.maxConnections,
+    superuser_reserved_connections: SUPERUSER_RESERVED_CONNECTIONS,
+    shared_buffers: formatPgMemory(t.sharedBuffers, BLOCK),
+    effective_cache_size: formatPgMemory(t.effectiveCacheSize, BLOCK),
+    maintenance_work_mem: formatPgMemory(t.maintenanceWorkMem),
+    work_mem: formatPgMemory(t.workMem),
+    wal_buffers: formatPgMemory(t.walBuffers, BLOCK),
+    min_wal_size: formatPgMemory(t.minWalSize, bytes(MiB)),
+    max_wal_size: formatPgMemory(t.maxWalSize, bytes(MiB)),
+    checkpoint_completion_target: o.checkpoint_completion_target ?? 0.9,
+    random_page_cost: o.random_page_cost ?? (ssd ? 1.1 : 4),
+    effective_io_concurrency: o.effective_io_concurrency ?? (ssd ? 200 : 2),
+    jit: o.jit ?? "off",
+    ...parallelSettings(t.cores, o),
+  };
+}
+
+/** What the server can hold at once: shared memory, /dev/shm, autovacuum, and one work_mem per process. */
+export function committedMemory(t: PostgresTuning): Bytes {
+  return bytes(t.sharedBuffers + t.shm + AUTOVACUUM_MAX_WORKERS * t.maintenanceWorkMem + (t.maxConnections + t.workerProcesses) * t.workMem);
+}
+
+const pg = (b: Bytes) => formatPgMemory(b);
+
+function explainCommitted(t: PostgresTuning): string {
+  return (
+    `shared_buffers ${pg(t.sharedBuffers)} + /dev/shm ${pg(t.shm)} + ${AUTOVACUUM_MAX_WORKERS} autovacuum workers x maintenance_work_mem ${pg(t.maintenanceWorkMem)} + ` +
+    `(${t.maxConnections} connections + ${t.workerProcesses} worker processes) x work_mem ${pg(t.workMem)} = ${pg(committedMemory(t))}`
+  );
+}
+
+/** One workload's share of the connections: pods x processes x pool, explained for the error. */
+export interface ConnectionDemand {
+  /** Config key of the workload, e.g. `web` or `celery.workers.default`. */
+  readonly key: string;
+  readonly connections: number;
+  /** The arithmetic, e.g. `web: (6 pods + 1 surge) x 3 gunicorn workers x (5 pool + 5 overflow) = 210`. */
+  readonly explain: string;
+}
+
+/** Web at its most pods (HPA max), plus the rolling update's surge pod, each worker with its own pool. */
+export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand {
+  const pods = Math.max(w.replicas, w.autoscaling?.maxReplicas ?? 0);
+  const surge = pods > 0 ? ROLLING_SURGE : 0;
+  const workers = gunicornSettings(w).workers;
+  const { poolSize, maxOverflow } = w.database;
+  const connections = (pods + surge) * workers * (poolSize + maxOverflow);
+  return {
+    key,
+    connections,
+    explain: `${key}: (${pods} pods + ${surge} surge) x ${workers} gunicorn workers x (${poolSize} pool + ${maxOverflow} overflow) = ${connections}`,
+  };
+}
+
+/** The connections every client may open, plus the superuser reserve, must fit max_connections. */
+export function checkConnections(p: PostgresConfig, demand: readonly ConnectionDemand[], key = "postgres"): ConfigIssue[] {
+  const total = demand.reduce((s, d) => s + d.connections, 0);
+  const needed = total + SUPERUSER_RESERVED_CONNECTIONS;
+  if (needed <= p.maxConnections) return [];
+  return [
+    issue(
+      `${key}.maxConnections`,
+      `the app can open ${total} connections (${demand.map((d) => d.explain).join("; ")}) and ${SUPERUSER_RESERVED_CONNECTIONS} are reserved for superusers: ` +
+        `${needed} is more than max_connections (raise ${key}.maxConnections, or lower the pool sizes)`,
+      p.maxConnections,
+    ),
+  ];
+}
+
+const MEMORY_OVERRIDES = ["shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "wal_buffers"] as const;
+
+/** Overrides that cannot fit the limit, and a default that leaves too little, each naming its key. */
+export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDemand[] = [], key = "postgres"): ConfigIssue[] {
+  const o = p.settings;
+  const M = p.resources.limits.memory;
+  const limit = formatMemory(M);
+  const t = postgresTuning(p);
+  const out: ConfigIssue[] = [];
+  for (const k of MEMORY_OVERRIDES) {
+    const v = o[k];
+    if (v !== undefined && v > M) out.push(issue(`${key}.settings.${k}`, `${pg(v)} is more than limits.memory ${limit}`, pg(v)));
+  }
+  // One override past the limit says enough; the sum would only repeat it.
+  if (out.length === 0 && committedMemory(t) > M) {
+    const culprit = (["shared_buffers", "work_mem", "maintenance_work_mem"] as const).find((k) => o[k] !== undefined);
+    const what = `${explainCommitted(t)} does not fit limits.memory ${limit}`;
+    out.push(
+      culprit
+        ? issue(`${key}.settings.${culprit}`, what, pg(o[culprit]!))
+        : issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.maxConnections or ${key}.shmSize)`, limit),
+    );
+  }
+  const halfVolume = floorTo(p.storage.size / 2, MiB);
+  if (o.max_wal_size !== undefined && o.max_wal_size > halfVolume) {
+    out.push(issue(`${key}.settings.max_wal_size`, `leaves less than half of storage.size ${formatMemory(p.storage.size)} for data (at most ${pg(halfVolume)})`, pg(o.max_wal_size)));
+  }
+  if (o.min_wal_size !== undefined && t.minWalSize > t.maxWalSize) {
+    out.push(issue(`${key}.settings.min_wal_size`, `is more than max_wal_size ${pg(t.maxWalSize)}`, pg(o.min_wal_size)));
+  }
+  if (t.minWalSize < MIN_WAL_FLOOR) {
+    const k = o.min_wal_size !== undefined ? "settings.min_wal_size" : o.max_wal_size !== undefined ? "settings.max_wal_size" : "storage.size";
+    const got = k === "storage.size" ? formatMemory(p.storage.size) : pg(k === "settings.min_wal_size" ? o.min_wal_size! : o.max_wal_size!);
+    out.push(issue(`${key}.${k}`, `gives min_wal_size ${pg(t.minWalSize)}, below the two 16MB WAL segments Postgres requires`, got));
+  }
+  return [...out, ...checkConnections(p, demand, key)];
+}
+
+/** Why each memory setting is what it is, for the comment block of postgresql.conf. */
+export function explainTuning(p: PostgresConfig): string[] {
+  const t = postgresTuning(p);
+  const M = formatMemory(t.memoryLimit);
+  const o = p.settings;
+  const why = (k: keyof typeof o, rule: string) => `${k}: ${o[k] !== undefined ? "set in stack config" : rule}`;
+  return [
+    `memory limit M = ${M}, CPU limit C = ${t.cores} whole cores, max_connections = ${t.maxConnections}, W = ${t.workerProcesses}`,
+    why("shared_buffers", "M/4"),
+    why("effective_cache_size", "3M/4"),
+    why("maintenance_work_mem", "M/16, at most 2GB"),
+    why("work_mem", `(M - shared_buffers) / ((max_connections + W) x 3), at least 4MB`),
+    why("wal_buffers", "3% of shared_buffers, between 32kB and 16MB"),
+    why("max_wal_size", `4GB, at most a quarter of the ${formatMemory(p.storage.size)} volume`),
+    `at most ${explainCommitted(t)} of ${M}`,
+  ];
+}
+
+function confValue(v: string | number): string {
+  // Numbers and Postgres memory units ("384MB") go unquoted, as pgtune writes them; other strings quoted.
+  if (typeof v === "number" || /^\d+(B|kB|MB|GB|TB)?$/.test(v) || v === "on" || v === "off") return String(v);
+  return `'${v.replace(/'/g, "''")}'`;
+}
+
+/** Settings every server gets, whatever its size: it listens in the pod, logs to stderr, keeps UTC. */
+const FIXED: Record<string, string | number> = {
+  listen_addresses: "*",
+  port: 5432,
+  unix_socket_directories: "/var/run/postgresql",
+  dynamic_shared_memory_type: "posix",
+  password_encryption: "scram-sha-256",
+  logging_collector: "off",
+  log_destination: "stderr",
+  timezone: "UTC",
+  log_timezone: "UTC",
+};
+
+/** postgresql.conf: one `name = value` line per setting, as `postgres -C name` reads them back. */
+export function renderPostgresConf(p: PostgresConfig): string {
+  const lines = [
+    "# Generated by rightsize from the container's resource limits (pgtune's web profile); edit the stack config, not this file.",
+    ...explainTuning(p).map((l) => `# ${l}`),
+    ...Object.entries(FIXED).map(([k, v]) => `${k} = ${confValue(v)}`),
+    ...Object.entries(postgresSettings(p)).map(([k, v]) => `${k} = ${confValue(v as string | number)}`),
+  ];
+  return lines.join("\n") + "\n";
+}
+
+/** Fast shutdown (SIGINT) in a preStop hook: SIGTERM is Postgres' smart shutdown, which waits for every client. */
+export const SHUTDOWN_TIMEOUT: Seconds = seconds(60);
+export function terminationGracePeriod(): Seconds {
+  return seconds(SHUTDOWN_TIMEOUT + 30);
+}

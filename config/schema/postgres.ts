@@ -1,0 +1,82 @@
+import { z } from "zod";
+import { parsePgMemory, PG_MEMORY_HELP } from "../native-units";
+import type { Bytes } from "../units";
+import { memory, resources, secondsField, secretString, volumeShape } from "./common";
+
+/** A memory setting in Postgres' own notation ("384MB"), as bytes. */
+const pgMemory = () =>
+  z.union([z.string(), z.number()], { error: `must be ${PG_MEMORY_HELP}` }).transform((v, ctx): Bytes => {
+    const b = typeof v === "string" ? parsePgMemory(v) : undefined;
+    if (b === undefined) {
+      ctx.addIssue({ code: "custom", message: `must be ${PG_MEMORY_HELP}`, input: v });
+      return z.NEVER;
+    }
+    return b;
+  });
+
+/** Postgres booleans: on/off (YAML's true/false accepted too). */
+const onOff = () =>
+  z
+    .union([z.boolean(), z.enum(["on", "off"])], { error: 'must be "on" or "off"' })
+    .transform((v): "on" | "off" => (v === true || v === "on" ? "on" : "off"));
+
+const count = (max: number) => z.number().int().min(0).max(max).optional();
+
+/** An identifier for POSTGRES_USER / POSTGRES_DB: plain, so no quoting is ever needed. */
+const identifier = (def: string) =>
+  z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: "must be a lower-case SQL identifier (letters, digits, _; at most 63)" }).default(def);
+
+/**
+ * `postgres.settings`: overrides of the derived settings, keyed as Postgres spells them. Every one is
+ * checked against the container's limits (components/postgres/tuning.ts checkPostgres).
+ */
+export const postgresSettingsSchema = z
+  .strictObject({
+    shared_buffers: pgMemory().optional(),
+    effective_cache_size: pgMemory().optional(),
+    maintenance_work_mem: pgMemory().optional(),
+    work_mem: pgMemory().optional(),
+    wal_buffers: pgMemory().optional(),
+    min_wal_size: pgMemory().optional(),
+    max_wal_size: pgMemory().optional(),
+    checkpoint_completion_target: z.number().min(0).max(1).optional(),
+    random_page_cost: z.number().min(0).max(1000).optional(),
+    effective_io_concurrency: count(1000),
+    jit: onOff().optional(),
+    max_worker_processes: count(262143),
+    max_parallel_workers_per_gather: count(1024),
+    max_parallel_workers: count(1024),
+    max_parallel_maintenance_workers: count(1024),
+  })
+  .prefault({});
+export type PostgresOverrides = z.output<typeof postgresSettingsSchema>;
+
+/** `postgres`: one PostgreSQL 15 server (StatefulSet of 1); 003's 1.5 GiB / 2 CPU by default. */
+export const postgresSchema = z
+  .strictObject({
+    // Memory request = limit (Guaranteed memory): shared_buffers is sized from the limit.
+    resources: resources({ requests: { cpu: "1" }, limits: { cpu: "2", memory: "1536Mi" } }),
+    storage: z
+      .strictObject({
+        ...volumeShape("20Gi"),
+        /** ssd or hdd: decides random_page_cost and effective_io_concurrency. */
+        type: z.enum(["ssd", "hdd"]).default("ssd"),
+      })
+      .prefault({}),
+    maxConnections: z.number().int().min(10).max(10000).default(100),
+    /** The memory-backed /dev/shm (parallel query's dynamic shared memory); counted inside the limit. */
+    shmSize: memory().prefault("128Mi"),
+    database: identifier("app"),
+    username: identifier("app"),
+    password: secretString(16),
+    settings: postgresSettingsSchema,
+    probes: z
+      .strictObject({
+        /** Longest start, crash recovery included, before the startup probe gives up. */
+        startupTimeout: secondsField(30, 86400).prefault(600),
+      })
+      .prefault({}),
+  })
+  // An absent `postgres` key still reports `postgres.password: is required`, naming what to set.
+  .prefault({ password: undefined });
+export type PostgresConfig = z.output<typeof postgresSchema>;
