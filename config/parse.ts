@@ -43,7 +43,13 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
         const hint = near ? ` (did you mean ${near}?)` : known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
         return issue(dotted([...path, k]), `unknown key${hint}`);
       });
+    case "invalid_key": {
+      // A map key (a pool or extra name) that fails its pattern: say what the name must be.
+      const inner = (i as { issues?: { message: string }[] }).issues ?? [];
+      return [issue(key, `the name ${inner.map((x) => x.message).join("; ") || "is not allowed"}`, input)];
+    }
     case "invalid_union": {
+      if (input === undefined) return [issue(key, "is required")];
       // Report the branch whose type matched (a string that is not pinned, an object with a bad field).
       const branches = i.errors.filter((b) => !b.some((e) => e.code === "invalid_type" && e.path.length === 0));
       if (branches.length === 1) return branches[0]!.flatMap((e) => fromZod(e, root, path));

@@ -1,7 +1,10 @@
 // The one schema for a whole stack: `rightsize:<key>` in Pulumi.<stack>.yaml, one key per concern.
 import { z } from "zod";
 import { budgetSchema } from "./budget";
+import { celerySchema } from "./celery";
+import { extrasSchema } from "./extras";
 import { imagesSchema } from "./images";
+import { playwrightSchema } from "./playwright";
 import { webSchema } from "./web";
 
 export const stackSchema = z.strictObject({
@@ -14,6 +17,11 @@ export const stackSchema = z.strictObject({
   nodeBudget: budgetSchema,
   images: imagesSchema,
   web: webSchema.prefault({}),
+  /** Absent: no Celery at all (no workers, no beat, no broker client settings on web). */
+  celery: celerySchema.optional(),
+  /** Absent: no browser service. */
+  playwright: playwrightSchema.optional(),
+  extras: extrasSchema.prefault({}),
 });
 
 export type StackConfigInput = z.input<typeof stackSchema>;
