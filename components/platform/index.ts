@@ -4,6 +4,11 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config/schema";
 import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../policies/budget";
+import { Celery, clientEnv, clientMount, clientVolume } from "../celery";
+import { ExtraService } from "../extras";
+import { AppImage } from "../image";
+import { PlaywrightService } from "../playwright";
+import { PLAYWRIGHT } from "../shared/endpoints";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
@@ -24,7 +29,11 @@ export function budgetOf(c: StackConfig): Budget {
 
 export class Platform extends pulumi.ComponentResource {
   readonly namespace: string;
+  readonly image: AppImage;
   readonly web: WebService;
+  readonly celery?: Celery;
+  readonly playwright?: PlaywrightService;
+  readonly extras: Record<string, ExtraService>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:platform:Platform", name, {}, opts);
@@ -68,7 +77,31 @@ export class Platform extends pulumi.ComponentResource {
       after,
     );
 
-    this.web = new WebService("web", { namespace: ns, config: c.web, image: c.images.app, dependsOn: [namespace] }, { parent: this });
+    const ready = [namespace];
+    this.image = new AppImage("app-image", { config: c.images }, { parent: this });
+
+    if (c.playwright?.enabled) {
+      this.playwright = new PlaywrightService(PLAYWRIGHT.name, { namespace: ns, config: c.playwright, image: c.images.playwright, dependsOn: ready }, { parent: this });
+    }
+    if (c.celery) {
+      const workerEnv = this.playwright ? [{ name: "RIGHTSIZE_PLAYWRIGHT_URL", value: this.playwright.connectUrl }] : [];
+      this.celery = new Celery("celery", { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
+    }
+    // Web sends tasks, so it loads the same Celery settings module and knows the broker password.
+    const clientOf = this.celery
+      ? {
+          env: clientEnv(),
+          volumes: [clientVolume(this.celery.configMapName)],
+          volumeMounts: [clientMount()],
+          podAnnotations: { "rightsize.io/celery-config-sha256": this.celery.clientConfigHash },
+        }
+      : {};
+    this.web = new WebService("web", { namespace: ns, config: c.web, image: this.image.web, dependsOn: ready, clientOf }, { parent: this });
+
+    this.extras = {};
+    for (const [extra, e] of Object.entries(c.extras).sort(([x], [y]) => x.localeCompare(y))) {
+      if (e.enabled) this.extras[extra] = new ExtraService(extra, { namespace: ns, config: e, dependsOn: ready }, { parent: this });
+    }
 
     this.registerOutputs({ namespace: ns });
   }
