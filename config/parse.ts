@@ -65,7 +65,8 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
-      return [issue(key, i.message, input)];
+      // A rule about a missing key carries no value to show.
+      return input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
 }
 

@@ -69,7 +69,7 @@ export const extraSchema = z
     const probes: [string, ExtraProbe | undefined][] = [["readiness", e.probes.readiness], ["liveness", e.probes.liveness], ["startup", e.probes.startup]];
     for (const [name, p] of probes) {
       if (p && p.exec === undefined && p.port === undefined && e.port === undefined) {
-        ctx.addIssue({ code: "custom", path: ["probes", name, "port"], message: "is required when the extra has no port" });
+        ctx.addIssue({ code: "custom", path: ["probes", name, "port"], message: "is required when the extra has no port", input: undefined });
       }
     }
     if (e.port !== undefined && Object.values(e.extraPorts).includes(e.port)) {
