@@ -104,7 +104,34 @@ describe("plan: the app layer on the shipped stacks", () => {
   });
 });
 
+// The kinds the app layer renders, checked against the Kubernetes OpenAPI schema (kubernetes-models).
+async function validators(): Promise<Record<string, new (o: unknown) => { validate(): void }>> {
+  return {
+    Deployment: (await import("kubernetes-models/apps/v1/Deployment")).Deployment,
+    Service: (await import("kubernetes-models/v1/Service")).Service,
+    ConfigMap: (await import("kubernetes-models/v1/ConfigMap")).ConfigMap,
+    NetworkPolicy: (await import("kubernetes-models/networking.k8s.io/v1/NetworkPolicy")).NetworkPolicy,
+    PodDisruptionBudget: (await import("kubernetes-models/policy/v1/PodDisruptionBudget")).PodDisruptionBudget,
+    PersistentVolumeClaim: (await import("kubernetes-models/v1/PersistentVolumeClaim")).PersistentVolumeClaim,
+  } as never;
+}
+
 describe("render: the app layer's objects", () => {
+  it("dev's Deployments, Services, ConfigMaps, NetworkPolicies and PDBs validate against the Kubernetes schema", async () => {
+    const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
+    expect(runTool("render", ["dev", "--out", out]).code).toBe(0);
+    const v = await validators();
+    const checked: string[] = [];
+    for (const f of readdirSync(out)) {
+      const o = parse(readFileSync(join(out, f), "utf8"));
+      const K = v[o.kind];
+      if (!K) continue;
+      expect(() => new K(o).validate(), f).not.toThrow();
+      checked.push(f);
+    }
+    expect(checked).toEqual(expect.arrayContaining(["deployment-celery-beat.yaml", "deployment-playwright.yaml", "deployment-mailpit.yaml", "configmap-celery-config.yaml"]));
+  });
+
   it("writes the Celery ConfigMap, beat, pools, the browser service and extras for prod", () => {
     const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
     expect(runTool("render", ["prod", "--out", out]).code).toBe(0);
