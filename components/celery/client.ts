@@ -22,8 +22,6 @@ export interface VolumeMount {
   readOnly?: boolean;
 }
 
-/** The name of the ConfigMap that holds the settings module. */
-export const CONFIG_MAP = "celery-config";
 const CONFIG_VOLUME = "celery-config";
 
 const fromSecret = (name: string, secret: string, key: string): EnvVar => ({ name, valueFrom: { secretKeyRef: { name: secret, key } } });
@@ -38,7 +36,7 @@ export function clientEnv(): EnvVar[] {
   ];
 }
 
-export function clientVolume(configMap = CONFIG_MAP): Volume {
+export function clientVolume(configMap: string): Volume {
   return { name: CONFIG_VOLUME, configMap: { name: configMap } };
 }
 

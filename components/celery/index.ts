@@ -4,10 +4,10 @@ import * as k8s from "@pulumi/kubernetes";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { standardLabels } from "../shared/labels";
 import { CeleryBeat } from "./beat";
-import { CONFIG_MAP, type EnvVar } from "./client";
+import type { EnvVar } from "./client";
 import { renderBeatScheduler, renderFiles, renderPoolEntry, renderProbes, renderShared, sharedSettings } from "./module";
 import { poolSettings, type PoolSettings } from "./tuning";
-import { CeleryWorkerPool, configHash, workerName } from "./worker";
+import { CeleryWorkerPool, configHash } from "./worker";
 
 export { clientEnv, clientMount, clientVolume } from "./client";
 export { LOAD_LINE } from "./module";
@@ -44,10 +44,12 @@ export class Celery extends pulumi.ComponentResource {
     const ns = a.namespace;
     const labels = standardLabels("celery", name);
 
-    this.configMapName = CONFIG_MAP;
+    // Children are named from the component: "celery" gives celery-config, celery-worker-<pool>, celery-beat.
+    const configMapName = `${name}-config`;
+    this.configMapName = configMapName;
     const configMap = new k8s.core.v1.ConfigMap(
-      CONFIG_MAP,
-      { metadata: { name: CONFIG_MAP, namespace: ns, labels }, data: renderFiles(c) },
+      configMapName,
+      { metadata: { name: configMapName, namespace: ns, labels }, data: renderFiles(c) },
       { parent: this, dependsOn: a.dependsOn },
     );
     const after = [...a.dependsOn, configMap];
@@ -61,14 +63,15 @@ export class Celery extends pulumi.ComponentResource {
       const settings = poolSettings(c, pool);
       this.settings[pool] = settings;
       this.pools[pool] = new CeleryWorkerPool(
-        workerName(pool),
+        `${name}-worker-${pool}`,
         {
           namespace: ns,
+          poolName: pool,
           app: c.app,
           pool: c.workers[pool]!,
           settings,
           image: a.image,
-          configMap: CONFIG_MAP,
+          configMap: configMapName,
           configHash: configHash(shared, probes, renderPoolEntry(c, pool)),
           database: a.database,
           extraEnv: a.workerEnv,
@@ -80,14 +83,14 @@ export class Celery extends pulumi.ComponentResource {
     }
     if (c.beat.enabled) {
       this.beat = new CeleryBeat(
-        "celery-beat",
+        `${name}-beat`,
         {
           namespace: ns,
           app: c.app,
           config: c.beat,
           shared: sharedSettings(c),
           image: a.image,
-          configMap: CONFIG_MAP,
+          configMap: configMapName,
           configHash: configHash(shared, probes, renderBeatScheduler()),
           uid: a.uid,
           dependsOn: after,
@@ -95,6 +98,6 @@ export class Celery extends pulumi.ComponentResource {
         { parent: this },
       );
     }
-    this.registerOutputs({ configMap: CONFIG_MAP });
+    this.registerOutputs({ configMap: configMapName });
   }
 }

@@ -15,6 +15,8 @@ import { type PoolSettings, terminationGracePeriod } from "./tuning";
 
 export interface CeleryWorkerPoolArgs {
   readonly namespace: string;
+  /** The pool's name (the key under celery.workers). */
+  readonly poolName: string;
   /** The Celery app for `celery --app`. */
   readonly app: string;
   /** The pool's validated config (celery.workers.<pool>). */
@@ -39,11 +41,6 @@ export interface CeleryWorkerPoolArgs {
 
 export const WORKER_COMPONENT = "celery-worker";
 
-/** The Deployment's name for a pool. */
-export function workerName(pool: string): string {
-  return `${WORKER_COMPONENT}-${pool}`;
-}
-
 export class CeleryWorkerPool extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
 
@@ -56,7 +53,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
     const child = { parent: this, dependsOn: a.dependsOn };
     const labels = standardLabels(WORKER_COMPONENT, name);
     const selector = selectorLabels(WORKER_COMPONENT, name);
-    const poolName = name.slice(WORKER_COMPONENT.length + 1);
+    const poolName = a.poolName;
 
     const dirs = writableDirs([
       { name: "state", mountPath: STATE_DIR, sizeLimit: "1Mi" },
