@@ -3,6 +3,9 @@
 import { checkMeilisearch } from "../components/meilisearch/tuning";
 import { checkPostgres, webConnectionDemand } from "../components/postgres/tuning";
 import { checkRedis } from "../components/redis/tuning";
+import { celeryDbConnections, checkCelery } from "../components/celery/tuning";
+import { checkExtras } from "../components/extras/tuning";
+import { checkPlaywright } from "../components/playwright/tuning";
 import { checkWeb } from "../components/web/tuning";
 import { type ConfigIssue, issue } from "./issues";
 import type { RawStack } from "./parse";
@@ -21,16 +24,33 @@ function encryptedInProd(topKey: string, paths: (c: StackConfig) => string[]): C
       : [];
 }
 
+/** Push credentials for an image build must be stored encrypted in prod. */
+function checkImageSecrets(c: StackConfig, raw: RawStack): ConfigIssue[] {
+  const app = c.images.app;
+  if (c.environment !== "prod" || typeof app === "string" || !app.build.registry) return [];
+  if (raw.secretKeys.has("images")) return [];
+  return [
+    issue(
+      "images.app.build.registry.password",
+      "must be stored encrypted in prod: set it with `pulumi config set --secret --path images.app.build.registry.password ...`",
+    ),
+  ];
+}
+
 const checks: Check[] = [
   (c) => checkWeb(c.web),
-  // Every client's connection pools; the Celery workers' demand joins web's here.
-  (c) => checkPostgres(c.postgres, [webConnectionDemand(c.web)]),
+  // Every client's connection pools must fit under max_connections: web's and every Celery pool's.
+  (c) => checkPostgres(c.postgres, [webConnectionDemand(c.web), ...celeryDbConnections(c)]),
   (c) => checkRedis(c.redis.broker, "redis.broker", true),
   (c) => (c.redis.cache ? checkRedis(c.redis.cache, "redis.cache", false) : []),
   (c) => checkMeilisearch(c.meilisearch),
   encryptedInProd("postgres", () => ["postgres.password"]),
   encryptedInProd("redis", (c) => ["redis.broker.password", ...(c.redis.cache ? ["redis.cache.password"] : [])]),
   encryptedInProd("meilisearch", () => ["meilisearch.masterKey"]),
+  (c) => checkCelery(c.celery),
+  (c) => checkPlaywright(c.playwright),
+  (c) => checkExtras(c),
+  checkImageSecrets,
 ];
 
 export function crossChecks(c: StackConfig, raw: RawStack): ConfigIssue[] {

@@ -43,7 +43,13 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
         const hint = near ? ` (did you mean ${near}?)` : known.length > 0 ? ` (known keys: ${known.join(", ")})` : "";
         return issue(dotted([...path, k]), `unknown key${hint}`);
       });
+    case "invalid_key": {
+      // A map key (a pool or extra name) that fails its pattern: say what the name must be.
+      const inner = (i as { issues?: { message: string }[] }).issues ?? [];
+      return [issue(key, `the name ${inner.map((x) => x.message).join("; ") || "is not allowed"}`, input)];
+    }
     case "invalid_union": {
+      if (input === undefined) return [issue(key, "is required")];
       // Report the branch whose type matched (a string that is not pinned, an object with a bad field).
       const branches = i.errors.filter((b) => !b.some((e) => e.code === "invalid_type" && e.path.length === 0));
       if (branches.length === 1) return branches[0]!.flatMap((e) => fromZod(e, root, path));
@@ -59,8 +65,8 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
-      // A custom issue with no input (a missing secret) has no value to show.
-      return i.code === "custom" && input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
+      // A rule about a missing key carries no value to show.
+      return input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
 }
 

@@ -2,7 +2,7 @@
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack config is invalid.
 import { EXIT, loadStack, main, UsageError } from "./cli";
 import { kubernetesObjects } from "./program";
-import { buildPlan, renderMarkdown, renderText } from "./report";
+import { appImageReport, buildPlan, renderMarkdown, renderText } from "./report";
 
 const USAGE = "usage: npm run plan -- <stack> [--json|--markdown]";
 
@@ -13,7 +13,13 @@ export async function plan(argv: string[]): Promise<number> {
   if (unknown.length > 0 || args.length !== 1 || flags.length > 1) throw new UsageError(USAGE);
   const loaded = await loadStack(args[0]!);
   if (typeof loaded === "number") return loaded;
-  const p = buildPlan(loaded.file.stack, kubernetesObjects(loaded.run), undefined, "the CrossGuard policy pack is not wired into plan yet");
+  const p = buildPlan(
+    loaded.file.stack,
+    kubernetesObjects(loaded.run),
+    undefined,
+    "the CrossGuard policy pack is not wired into plan yet",
+    appImageReport(loaded.run.resources),
+  );
   const stackFile = `Pulumi.${loaded.file.stack}.yaml`;
   if (flags[0] === "--json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
   else if (flags[0] === "--markdown") process.stdout.write(renderMarkdown(p, stackFile));

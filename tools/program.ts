@@ -1,6 +1,7 @@
 // Runs index.ts under Pulumi mocks with a stack's config and collects every Kubernetes object it
 // registers, exactly as the program built it. No engine, no cluster, no CLI.
 import * as pulumi from "@pulumi/pulumi";
+import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
 import type { K8sObject } from "../policies/reservations";
 import type { StackFile } from "./stackfile";
 
@@ -64,6 +65,10 @@ export function installMocks(stack: string): Registered[] {
         const seen = { secret: false };
         const inputs = unwrap(args.inputs, seen) as K8sObject;
         resources.push({ type: args.type, name: args.name, inputs, hadSecrets: seen.secret });
+        // Offline no image is built: report the placeholder digest, so specs that use it stay known.
+        if (args.type === DOCKER_IMAGE_TYPE) {
+          return { id: `${args.name}-id`, state: { ...args.inputs, repoDigest: placeholderDigest(String(args.inputs.imageName)) } };
+        }
         return { id: `${args.name}-id`, state: args.inputs };
       },
       call: (args) => args.inputs,

@@ -1,5 +1,7 @@
 // The capacity plan: built from the objects the program registered (tuning is read from them, never
 // recomputed), with the same reservation math as the policy pack.
+import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
+import { ANNOTATION } from "../components/shared/labels";
 import { formatCpu, formatMemory } from "../config/quantity";
 import { type Bytes, GiB, type Millicores } from "../config/units";
 import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../policies/budget";
@@ -24,8 +26,14 @@ export interface PlanWorkload {
   tuning: Record<string, unknown>;
 }
 
+/** Where the app image comes from; a build spec is never run offline. */
+export type AppImageReport =
+  | { source: "pinned"; refs: string[] }
+  | { source: "build"; built: false; note: string; targets: { target: string; imageName: string; placeholder: string }[] };
+
 export interface Plan {
   stack: string;
+  appImage?: AppImageReport;
   budget: Budget;
   workloads: PlanWorkload[];
   totals: Totals;
@@ -36,13 +44,39 @@ export interface Plan {
 
 export class PlanError extends Error {}
 
-export function buildPlan(stack: string, objects: readonly K8sObject[], violations: Violation[] | undefined, note?: string): Plan {
+const APP_COMPONENTS = ["web", "celery-worker", "celery-beat"];
+
+/** The app image as the program registered it: docker builds (not run offline) or the pinned references. */
+export function appImageReport(resources: readonly { type: string; inputs: K8sObject }[]): AppImageReport {
+  const builds = resources.filter((r) => r.type === DOCKER_IMAGE_TYPE);
+  if (builds.length > 0) {
+    return {
+      source: "build",
+      built: false,
+      note: "build spec, not built offline: workloads show a placeholder digest of zeros",
+      targets: builds.map((r) => {
+        const imageName = String(r.inputs.imageName);
+        return { target: String((r.inputs.build as { target?: unknown } | undefined)?.target ?? ""), imageName, placeholder: placeholderDigest(imageName) };
+      }),
+    };
+  }
+  const refs = new Set<string>();
+  for (const r of resources) {
+    const o = r.inputs;
+    if (o.kind !== "Deployment" || !APP_COMPONENTS.includes(o.metadata?.annotations?.[ANNOTATION.component] ?? "")) continue;
+    for (const c of o.spec?.template?.spec?.containers ?? []) if (typeof c.image === "string") refs.add(c.image);
+  }
+  return { source: "pinned", refs: [...refs].sort() };
+}
+
+export function buildPlan(stack: string, objects: readonly K8sObject[], violations: Violation[] | undefined, note?: string, appImage?: AppImageReport): Plan {
   const quota = objects.find((o) => o.kind === "ResourceQuota" && o.metadata?.name === BUDGET_QUOTA_NAME);
   const budget = budgetFromAnnotations(quota?.metadata?.annotations);
   if (typeof budget === "string") throw new PlanError(`cannot read the node budget: ${budget}`);
   const ws = workloadsFrom(objects, budget.nodes);
   return {
     stack,
+    ...(appImage ? { appImage } : {}),
     budget,
     workloads: ws.map((w) => ({
       name: w.name,
@@ -67,6 +101,10 @@ const HEADLINE: Record<string, string[]> = {
   postgres: ["shared_buffers", "effective_cache_size", "work_mem", "max_connections"],
   redis: ["maxmemory", "maxmemory-policy", "appendonly"],
   meilisearch: ["MEILI_MAX_INDEXING_MEMORY", "MEILI_MAX_INDEXING_THREADS", "MEILI_ENV"],
+  "celery-worker": ["queues", "worker_concurrency", "worker_max_memory_per_child", "worker_prefetch_multiplier", "task_time_limit", "visibility_timeout"],
+  "celery-beat": ["beat_max_loop_interval", "beat_schedule_filename"],
+  playwright: ["CONCURRENT", "NODE_OPTIONS", "TIMEOUT", "shm_bytes"],
+  extra: ["image", "port"],
 };
 
 const cpu = (m: number) => formatCpu(m as Millicores);
@@ -112,6 +150,13 @@ function budgetLine(b: Budget): string {
   );
 }
 
+function imageLine(p: Plan): string[] {
+  const i = p.appImage;
+  if (!i) return [];
+  if (i.source === "pinned") return [`App image: pinned ${i.refs.join(", ")}`];
+  return [`App image: ${i.note} (${i.targets.map((t) => `${t.target} -> ${t.imageName}`).join(", ")})`];
+}
+
 function policyLines(p: Plan): string[] {
   if (!p.policies.evaluated) return [`Policies: not evaluated${p.policies.note ? ` (${p.policies.note})` : ""}.`];
   if (p.violations.length === 0) return ["Policies: all passed."];
@@ -124,6 +169,7 @@ export function renderText(p: Plan, stackFile: string): string {
   const out = [
     `rightsize plan for stack ${p.stack} (${stackFile})`,
     `Budget: ${budgetLine(p.budget)}`,
+    ...imageLine(p),
     "",
     table(HEADER, rows(p)),
     "",
@@ -159,6 +205,7 @@ export function renderMarkdown(p: Plan, stackFile: string): string {
     `### rightsize plan: \`${p.stack}\` (${verdict})`,
     "",
     `Budget (${stackFile}): ${budgetLine(p.budget)}`,
+    ...imageLine(p).map((l) => `\n${l}`),
     "",
     md(HEADER, rows(p).map((r) => r.map((c, i) => (i === 5 ? `\`${c}\`` : c)))),
     "",

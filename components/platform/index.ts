@@ -8,6 +8,11 @@ import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
 import { Redis } from "../redis";
 import { MEILISEARCH, POSTGRES, REDIS } from "../shared/endpoints";
+import { Celery, clientEnv, clientMount, clientVolume } from "../celery";
+import { ExtraService } from "../extras";
+import { AppImage } from "../image";
+import { PlaywrightService } from "../playwright";
+import { PLAYWRIGHT } from "../shared/endpoints";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
@@ -28,10 +33,14 @@ export function budgetOf(c: StackConfig): Budget {
 
 export class Platform extends pulumi.ComponentResource {
   readonly namespace: string;
+  readonly image: AppImage;
   readonly web: WebService;
   readonly postgres: Postgres;
   readonly redis: { readonly broker: Redis; readonly cache?: Redis };
   readonly meilisearch: Meilisearch;
+  readonly celery?: Celery;
+  readonly playwright?: PlaywrightService;
+  readonly extras: Record<string, ExtraService>;
 
   constructor(name: string, args: PlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:platform:Platform", name, {}, opts);
@@ -75,7 +84,31 @@ export class Platform extends pulumi.ComponentResource {
       after,
     );
 
-    this.web = new WebService("web", { namespace: ns, config: c.web, image: c.images.app, dependsOn: [namespace] }, { parent: this });
+    const ready = [namespace];
+    this.image = new AppImage("app-image", { config: c.images }, { parent: this });
+
+    if (c.playwright?.enabled) {
+      this.playwright = new PlaywrightService(PLAYWRIGHT.name, { namespace: ns, config: c.playwright, image: c.images.playwright, dependsOn: ready }, { parent: this });
+    }
+    if (c.celery) {
+      const workerEnv = this.playwright ? [{ name: "RIGHTSIZE_PLAYWRIGHT_URL", value: this.playwright.connectUrl }] : [];
+      this.celery = new Celery("celery", { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
+    }
+    // Web sends tasks, so it loads the same Celery settings module and knows the broker password.
+    const clientOf = this.celery
+      ? {
+          env: clientEnv(),
+          volumes: [clientVolume(this.celery.configMapName)],
+          volumeMounts: [clientMount()],
+          podAnnotations: { "rightsize.io/celery-config-sha256": this.celery.clientConfigHash },
+        }
+      : {};
+    this.web = new WebService("web", { namespace: ns, config: c.web, image: this.image.web, dependsOn: ready, clientOf }, { parent: this });
+
+    this.extras = {};
+    for (const [extra, e] of Object.entries(c.extras).sort(([x], [y]) => x.localeCompare(y))) {
+      if (e.enabled) this.extras[extra] = new ExtraService(extra, { namespace: ns, config: e, dependsOn: ready }, { parent: this });
+    }
 
     // Data layer: names from shared/endpoints.ts, so the app's components find the Services and Secrets.
     const data = { namespace: ns, dependsOn: [namespace] };

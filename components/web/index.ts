@@ -22,6 +22,17 @@ export interface WebServiceArgs {
   readonly uid?: number;
   /** Resources that must exist first (the Namespace). @default [] */
   readonly dependsOn?: pulumi.Resource[];
+  /**
+   * What other components give the web pods (e.g. the Celery settings module and the broker password, so
+   * the app can send tasks): variables placed before `env`, volumes, and config hashes that roll the pods.
+   * @default none
+   */
+  readonly clientOf?: {
+    readonly env?: readonly k8s.types.input.core.v1.EnvVar[];
+    readonly volumes?: readonly k8s.types.input.core.v1.Volume[];
+    readonly volumeMounts?: readonly k8s.types.input.core.v1.VolumeMount[];
+    readonly podAnnotations?: Readonly<Record<string, string>>;
+  };
 }
 
 const CONF_DIR = "/etc/gunicorn";
@@ -36,7 +47,8 @@ export class WebService extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:app:WebService", name, {}, opts);
-    const a = { uid: 10001, dependsOn: [], ...args };
+    const a = { uid: 10001, dependsOn: [], clientOf: {}, ...args };
+    const client = a.clientOf;
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
@@ -78,7 +90,7 @@ export class WebService extends pulumi.ComponentResource {
             metadata: {
               labels: { ...labels, ...APP_CLIENT_LABEL },
               // A new gunicorn.conf.py rolls the pods.
-              annotations: { "rightsize.io/config-sha256": createHash("sha256").update(conf).digest("hex") },
+              annotations: { "rightsize.io/config-sha256": createHash("sha256").update(conf).digest("hex"), ...client.podAnnotations },
             },
             spec: {
               ...podDefaults({ uid: a.uid }),
@@ -89,16 +101,16 @@ export class WebService extends pulumi.ComponentResource {
                   image: a.image,
                   command: ["gunicorn", "--config", `${CONF_DIR}/gunicorn.conf.py`],
                   ports: [port],
-                  env: Object.entries(c.env).map(([k, v]) => ({ name: k, value: v })),
+                  env: [...(client.env ?? []), ...Object.entries(c.env).map(([k, v]) => ({ name: k, value: v }))],
                   resources: containerResources(c.resources),
                   startupProbe: toK8sProbe(startup),
                   readinessProbe: toK8sProbe(readiness),
                   livenessProbe: toK8sProbe(liveness),
                   securityContext: containerSecurityContext(),
-                  volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts],
+                  volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts, ...(client.volumeMounts ?? [])],
                 },
               ],
-              volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes],
+              volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes, ...(client.volumes ?? [])],
             },
           },
         },

@@ -1,10 +1,13 @@
 // The one schema for a whole stack: `rightsize:<key>` in Pulumi.<stack>.yaml, one key per concern.
 import { z } from "zod";
 import { budgetSchema } from "./budget";
+import { celerySchema } from "./celery";
+import { extrasSchema } from "./extras";
 import { imagesSchema } from "./images";
 import { meilisearchSchema } from "./meilisearch";
 import { postgresSchema } from "./postgres";
 import { redisSchema } from "./redis";
+import { playwrightSchema } from "./playwright";
 import { webSchema } from "./web";
 
 export const stackSchema = z.strictObject({
@@ -20,6 +23,11 @@ export const stackSchema = z.strictObject({
   postgres: postgresSchema,
   redis: redisSchema,
   meilisearch: meilisearchSchema,
+  /** Absent: no Celery at all (no workers, no beat, no broker client settings on web). */
+  celery: celerySchema.optional(),
+  /** Absent: no browser service. */
+  playwright: playwrightSchema.optional(),
+  extras: extrasSchema.prefault({}),
 });
 
 export type StackConfigInput = z.input<typeof stackSchema>;

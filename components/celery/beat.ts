@@ -1,0 +1,121 @@
+// Celery beat: a singleton (replicas 1, Recreate) whose schedule state lives on a writable volume.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { formatMemory } from "../../config/quantity";
+import type { CeleryBeatConfig } from "../../config/schema/celery";
+import { seconds } from "../../config/units";
+import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { type Probe, toK8sProbe } from "../shared/probes";
+import { containerResources } from "../shared/resources";
+import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { clientEnv, clientMount, clientVolume, plainEnv, type Volume } from "./client";
+import { BEAT_DIR, probeCommand, sharedSettings, STATE_DIR } from "./module";
+
+export interface CeleryBeatArgs {
+  readonly namespace: string;
+  readonly app: string;
+  readonly config: CeleryBeatConfig;
+  /** Shared settings, for the tuning annotation (beat_* as Celery spells them). */
+  readonly shared: ReturnType<typeof sharedSettings>;
+  readonly image: pulumi.Input<string>;
+  readonly configMap: string;
+  readonly configHash: string;
+  /** @default 10001 */
+  readonly uid?: number;
+  /** @default [] */
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+export const BEAT_COMPONENT = "celery-beat";
+
+export class CeleryBeat extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+
+  constructor(name: string, args: CeleryBeatArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rightsize:app:CeleryBeat", name, {}, opts);
+    const a = { uid: 10001, dependsOn: [], ...args };
+    const b = a.config;
+    const ns = a.namespace;
+    const child = { parent: this, dependsOn: a.dependsOn };
+    const labels = standardLabels(BEAT_COMPONENT, name);
+    const selector = selectorLabels(BEAT_COMPONENT, name);
+
+    // The schedule file holds each entry's last run. On an emptyDir it survives container restarts (the
+    // common case) and is lost with the pod: beat then starts fresh and skips runs missed while it was
+    // down. On a PVC it survives rescheduling too, and beat runs a missed entry once when it comes back.
+    let schedule: Volume;
+    if (b.schedule.volume === "persistentVolumeClaim") {
+      new k8s.core.v1.PersistentVolumeClaim(
+        `${name}-schedule`,
+        {
+          metadata: { name: `${name}-schedule`, namespace: ns, labels },
+          spec: {
+            accessModes: ["ReadWriteOnce"],
+            resources: { requests: { storage: formatMemory(b.schedule.size) } },
+            ...(b.schedule.storageClassName ? { storageClassName: b.schedule.storageClassName } : {}),
+          },
+        },
+        child,
+      );
+      schedule = { name: "schedule", persistentVolumeClaim: { claimName: `${name}-schedule` } };
+    } else {
+      schedule = { name: "schedule", emptyDir: { sizeLimit: formatMemory(b.schedule.size) } };
+    }
+    const dirs = writableDirs([
+      { name: "state", mountPath: STATE_DIR, sizeLimit: "1Mi" },
+      { name: "tmp", mountPath: "/tmp", sizeLimit: "64Mi" },
+    ]);
+
+    const maxAge = 3 * b.maxLoopInterval;
+    const startup: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(5), timeoutSeconds: seconds(5), failureThreshold: 24 };
+    const readiness: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(30), timeoutSeconds: seconds(5), failureThreshold: 3 };
+    // Beat ticks at least every maxLoopInterval; three missed ticks while the broker answers means stuck.
+    const liveness: Probe = { kind: "exec", command: probeCommand("liveness", maxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 };
+
+    const tuning = {
+      beat_schedule_filename: a.shared.beat_schedule_filename,
+      beat_scheduler: a.shared.beat_scheduler,
+      beat_max_loop_interval: b.maxLoopInterval,
+      replicas: 1,
+    };
+    const annotations = { [ANNOTATION.component]: BEAT_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(tuning) };
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns, labels, annotations },
+        spec: {
+          replicas: 1,
+          selector: { matchLabels: selector },
+          // Never two beats, not even for the length of a rollout: the old one stops before the new starts.
+          strategy: { type: "Recreate" },
+          template: {
+            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { "rightsize.io/config-sha256": a.configHash } },
+            spec: {
+              ...podDefaults({ uid: a.uid }),
+              // Beat saves its schedule and exits within seconds of SIGTERM.
+              terminationGracePeriodSeconds: 30,
+              containers: [
+                {
+                  name: "beat",
+                  image: a.image,
+                  command: ["celery", "--app", a.app, "beat", "--loglevel", "INFO"],
+                  env: [...clientEnv(), ...plainEnv(b.env)],
+                  resources: containerResources(b.resources),
+                  startupProbe: toK8sProbe(startup),
+                  readinessProbe: toK8sProbe(readiness),
+                  livenessProbe: toK8sProbe(liveness),
+                  securityContext: containerSecurityContext(),
+                  volumeMounts: [clientMount(), { name: "schedule", mountPath: BEAT_DIR }, ...dirs.mounts],
+                },
+              ],
+              volumes: [clientVolume(a.configMap), schedule, ...dirs.volumes],
+            },
+          },
+        },
+      },
+      child,
+    );
+    this.registerOutputs({});
+  }
+}

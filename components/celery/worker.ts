@@ -1,0 +1,135 @@
+// One Celery worker pool: a Deployment consuming its queues, tuned from its own limits.
+import { createHash } from "node:crypto";
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import type { CeleryPoolConfig } from "../../config/schema/celery";
+import { seconds } from "../../config/units";
+import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { type Probe, toK8sProbe } from "../shared/probes";
+import { containerResources } from "../shared/resources";
+import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { podDisruptionBudget } from "../shared/wiring";
+import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
+import { POOL_ENV, probeCommand, STATE_DIR } from "./module";
+import { type PoolSettings, terminationGracePeriod } from "./tuning";
+
+export interface CeleryWorkerPoolArgs {
+  readonly namespace: string;
+  /** The pool's name (the key under celery.workers). */
+  readonly poolName: string;
+  /** The Celery app for `celery --app`. */
+  readonly app: string;
+  /** The pool's validated config (celery.workers.<pool>). */
+  readonly pool: CeleryPoolConfig;
+  /** Its derived settings (tuning.poolSettings). */
+  readonly settings: PoolSettings;
+  /** The worker image: a pinned reference or the worker target's digest. */
+  readonly image: pulumi.Input<string>;
+  /** Name of the ConfigMap holding rightsize_celeryconfig. */
+  readonly configMap: string;
+  /** Hash of everything in the ConfigMap this pool reads; a change rolls the pool. */
+  readonly configHash: string;
+  /** Give the pods Postgres credentials and pool sizes. @default true */
+  readonly database?: boolean;
+  /** Extra derived variables (e.g. the browser service's URL). @default [] */
+  readonly extraEnv?: readonly EnvVar[];
+  /** UID the image runs as. @default 10001 */
+  readonly uid?: number;
+  /** @default [] */
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+export const WORKER_COMPONENT = "celery-worker";
+
+export class CeleryWorkerPool extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+
+  constructor(name: string, args: CeleryWorkerPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rightsize:app:CeleryWorkerPool", name, {}, opts);
+    const a = { uid: 10001, database: true, extraEnv: [], dependsOn: [], ...args };
+    const p = a.pool;
+    const s = a.settings;
+    const ns = a.namespace;
+    const child = { parent: this, dependsOn: a.dependsOn };
+    const labels = standardLabels(WORKER_COMPONENT, name);
+    const selector = selectorLabels(WORKER_COMPONENT, name);
+    const poolName = a.poolName;
+
+    const dirs = writableDirs([
+      { name: "state", mountPath: STATE_DIR, sizeLimit: "1Mi" },
+      { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
+    ]);
+    // Startup: until worker_ready (imports done, broker connected), checked every 5 s.
+    const startup: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(5), timeoutSeconds: seconds(5), failureThreshold: Math.ceil(p.probes.startupTimeout / 5) };
+    const readiness: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(10), timeoutSeconds: seconds(5), failureThreshold: 3 };
+    // Liveness: a stale heartbeat while the broker answers means a stuck event loop; three misses 30 s apart.
+    const liveness: Probe = { kind: "exec", command: probeCommand("liveness", p.probes.heartbeatMaxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 };
+
+    const env: EnvVar[] = [
+      { name: POOL_ENV, value: poolName },
+      // With a soft-shutdown window, SIGTERM must start Celery's cold shutdown, which (>= 5.5) first gives
+      // running tasks worker_soft_shutdown_timeout seconds, then cancels and requeues them.
+      ...(p.softShutdownWindow !== undefined ? [{ name: "REMAP_SIGTERM", value: "SIGQUIT" }] : []),
+      ...clientEnv(),
+      ...(a.database ? databaseEnv(p.database) : []),
+      ...a.extraEnv,
+      ...plainEnv(p.env),
+    ];
+    const command = [
+      "celery", "--app", a.app, "worker",
+      "--loglevel", "INFO",
+      "--queues", s.queues.join(","),
+      "--hostname", `${poolName}@%h`,
+      // Gossip and mingle add broker traffic per worker and nothing a pool of equals needs; the heartbeat
+      // (which the liveness probe reads) stays on.
+      "--without-gossip", "--without-mingle",
+    ];
+    const annotations = { [ANNOTATION.component]: WORKER_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(s), [ANNOTATION.role]: poolName };
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns, labels, annotations },
+        spec: {
+          replicas: p.replicas,
+          selector: { matchLabels: selector },
+          // A draining pod keeps its requests until it exits, and Kubernetes does not count Terminating pods
+          // against maxSurge: the real peak is old + new pods. Saying so lets the plan count it.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: Math.max(1, p.replicas), maxUnavailable: 0 } },
+          template: {
+            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { "rightsize.io/config-sha256": a.configHash } },
+            spec: {
+              ...podDefaults({ uid: a.uid }),
+              terminationGracePeriodSeconds: terminationGracePeriod(p),
+              containers: [
+                {
+                  name: "worker",
+                  image: a.image,
+                  command,
+                  env,
+                  resources: containerResources(p.resources),
+                  startupProbe: toK8sProbe(startup),
+                  readinessProbe: toK8sProbe(readiness),
+                  livenessProbe: toK8sProbe(liveness),
+                  securityContext: containerSecurityContext(),
+                  volumeMounts: [clientMount(), ...dirs.mounts],
+                },
+              ],
+              volumes: [clientVolume(a.configMap), ...dirs.volumes],
+            },
+          },
+        },
+      },
+      child,
+    );
+    if (p.replicas > 1) podDisruptionBudget(name, { namespace: ns, labels, selector }, child);
+    this.registerOutputs({ concurrency: s.worker_concurrency });
+  }
+}
+
+/** sha256 of the parts of the settings module one pod reads. */
+export function configHash(...parts: string[]): string {
+  const h = createHash("sha256");
+  for (const part of parts) h.update(part).update("\0");
+  return h.digest("hex");
+}

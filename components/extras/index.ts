@@ -1,0 +1,109 @@
+// A generic small service (Flower, Mailpit, a frontend, another app service): pinned image, required
+// resources and probes, the same secure pod defaults as every other workload.
+import * as pulumi from "@pulumi/pulumi";
+import * as k8s from "@pulumi/kubernetes";
+import { formatMemory } from "../../config/quantity";
+import type { ExtraConfig } from "../../config/schema/extras";
+import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { toK8sProbe } from "../shared/probes";
+import { containerResources } from "../shared/resources";
+import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { allowIngress, podDisruptionBudget } from "../shared/wiring";
+import { extraTuning, toProbe } from "./tuning";
+
+export interface ExtraServiceArgs {
+  readonly namespace: string;
+  /** The validated `extras.<name>` config. */
+  readonly config: ExtraConfig;
+  /** @default [] */
+  readonly dependsOn?: pulumi.Resource[];
+}
+
+export const EXTRA_COMPONENT = "extra";
+
+export class ExtraService extends pulumi.ComponentResource {
+  readonly deployment: k8s.apps.v1.Deployment;
+  readonly service?: k8s.core.v1.Service;
+
+  constructor(name: string, args: ExtraServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("rightsize:app:ExtraService", name, {}, opts);
+    const a = { dependsOn: [], ...args };
+    const e = a.config;
+    const ns = a.namespace;
+    const child = { parent: this, dependsOn: a.dependsOn };
+    const labels = standardLabels(name, name);
+    const selector = selectorLabels(name, name);
+
+    const ports = [
+      ...(e.port !== undefined ? [{ name: "main", containerPort: e.port, protocol: "TCP" }] : []),
+      ...Object.entries(e.extraPorts).map(([n, p]) => ({ name: n, containerPort: p, protocol: "TCP" })),
+    ];
+    const dirs = writableDirs(
+      Object.entries(e.writableDirs).map(([path, size], i) => ({ name: `writable-${i}`, mountPath: path, sizeLimit: formatMemory(size) })),
+    );
+    const env = [
+      // Secret-backed variables first, so plain ones may refer to them as $(NAME).
+      ...Object.entries(e.secretEnv).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
+      ...Object.entries(e.env).map(([k, v]) => ({ name: k, value: v })),
+    ];
+    const annotations = { [ANNOTATION.component]: EXTRA_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(extraTuning(e)) };
+    const probes = e.probes;
+
+    this.deployment = new k8s.apps.v1.Deployment(
+      name,
+      {
+        metadata: { name, namespace: ns, labels, annotations },
+        spec: {
+          replicas: e.replicas,
+          selector: { matchLabels: selector },
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          template: {
+            metadata: { labels: { ...labels, ...(e.appClient ? APP_CLIENT_LABEL : {}) } },
+            spec: {
+              ...podDefaults({ uid: e.uid }),
+              terminationGracePeriodSeconds: e.terminationGracePeriodSeconds,
+              containers: [
+                {
+                  name,
+                  image: e.image,
+                  ...(e.command ? { command: e.command } : {}),
+                  ...(e.args ? { args: e.args } : {}),
+                  ...(ports.length > 0 ? { ports } : {}),
+                  env,
+                  resources: containerResources(e.resources),
+                  ...(probes.startup ? { startupProbe: toK8sProbe(toProbe(probes.startup, e.port)) } : {}),
+                  readinessProbe: toK8sProbe(toProbe(probes.readiness, e.port)),
+                  livenessProbe: toK8sProbe(toProbe(probes.liveness, e.port)),
+                  securityContext: containerSecurityContext({ readOnlyRootFilesystem: e.readOnlyRootFilesystem }),
+                  volumeMounts: dirs.mounts,
+                },
+              ],
+              volumes: dirs.volumes,
+            },
+          },
+        },
+      },
+      child,
+    );
+
+    if (ports.length > 0) {
+      this.service = new k8s.core.v1.Service(
+        name,
+        {
+          metadata: { name, namespace: ns, labels },
+          spec: { selector, ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: "TCP" })) },
+        },
+        child,
+      );
+      if (e.allowFrom !== "none") {
+        allowIngress(
+          `${name}-allow`,
+          { namespace: ns, labels, selector, ports: ports.map((p) => p.containerPort), ...(e.allowFrom === "anywhere" ? { fromAnywhere: true } : { fromPods: [APP_CLIENT_LABEL] }) },
+          child,
+        );
+      }
+    }
+    if (e.replicas > 1) podDisruptionBudget(name, { namespace: ns, labels, selector }, child);
+    this.registerOutputs({});
+  }
+}

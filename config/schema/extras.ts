@@ -1,0 +1,82 @@
+// `extras.<name>`: small services that need no derived tuning (Flower, Mailpit, a frontend, other app
+// services). Same contract as every workload: a pinned image, and resources and probes are required.
+import { z } from "zod";
+import { formatCpu, formatMemory } from "../quantity";
+import { cpu, envMap, httpPath, memory, pinnedImage, replicas, secondsField } from "./common";
+
+const port = () => z.number().int().min(1).max(65535);
+const portName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { error: "must be a port name (at most 15 characters)" });
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" });
+const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes object name" });
+
+/** One probe: exactly one of an HTTP path, a TCP check or a command, with its timing. */
+const probeSchema = z
+  .strictObject({
+    path: httpPath().optional(),
+    tcp: z.literal(true).optional(),
+    exec: z.array(z.string().min(1)).min(1).optional(),
+    /** Port number or name for path/tcp. @default the service's `port` */
+    port: z.union([port(), portName]).optional(),
+    periodSeconds: secondsField(1, 3600).prefault(10),
+    timeoutSeconds: secondsField(1, 600).prefault(5),
+    failureThreshold: z.number().int().min(1).max(1000).default(3),
+    initialDelaySeconds: secondsField(0, 3600).optional(),
+  })
+  .superRefine((p, ctx) => {
+    const kinds = [p.path !== undefined, p.tcp !== undefined, p.exec !== undefined].filter(Boolean).length;
+    if (kinds !== 1) ctx.addIssue({ code: "custom", message: "must have exactly one of path, tcp: true or exec", input: p });
+  });
+export type ExtraProbe = z.output<typeof probeSchema>;
+
+// No defaults: an extra's footprint is whatever its image needs, so the stack file has to say it.
+const pair = () => z.strictObject({ cpu: cpu(), memory: memory() });
+const requiredResources = z.strictObject({ requests: pair(), limits: pair() }).superRefine((r, ctx) => {
+  if (r.requests.cpu > r.limits.cpu) {
+    ctx.addIssue({ code: "custom", path: ["requests", "cpu"], message: `request is larger than limits.cpu ${formatCpu(r.limits.cpu)}`, input: formatCpu(r.requests.cpu) });
+  }
+  if (r.requests.memory > r.limits.memory) {
+    ctx.addIssue({ code: "custom", path: ["requests", "memory"], message: `request is larger than limits.memory ${formatMemory(r.limits.memory)}`, input: formatMemory(r.requests.memory) });
+  }
+});
+
+export const extraSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true),
+    image: pinnedImage(),
+    command: z.array(z.string()).min(1).optional(),
+    args: z.array(z.string()).optional(),
+    /** The main container port; the Service listens on it too. Without it there is no Service. */
+    port: port().optional(),
+    /** More named ports (e.g. Mailpit's SMTP next to its UI). */
+    extraPorts: z.record(portName, port()).prefault({}),
+    replicas: replicas().default(1),
+    resources: requiredResources,
+    probes: z.strictObject({ readiness: probeSchema, liveness: probeSchema, startup: probeSchema.optional() }),
+    env: envMap(),
+    /** Environment variables from existing Secrets; listed before `env`, so env may use `$(NAME)`. */
+    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/) })).prefault({}),
+    /** Its pods may reach the data layer and the browser service. */
+    appClient: z.boolean().default(false),
+    /** Who may connect: app clients only, any source (an entry point such as a frontend), or nobody. */
+    allowFrom: z.enum(["app", "anywhere", "none"]).default("app"),
+    uid: z.number().int().min(1).max(2 ** 31 - 1).default(10001),
+    readOnlyRootFilesystem: z.boolean().default(true),
+    /** emptyDirs where the image writes, path -> size limit. */
+    writableDirs: z.record(z.string().regex(/^\/[^\s]*$/, { error: "must be an absolute path" }), memory()).prefault({ "/tmp": "64Mi" }),
+    terminationGracePeriodSeconds: secondsField(0, 3600).prefault(30),
+  })
+  .superRefine((e, ctx) => {
+    const probes: [string, ExtraProbe | undefined][] = [["readiness", e.probes.readiness], ["liveness", e.probes.liveness], ["startup", e.probes.startup]];
+    for (const [name, p] of probes) {
+      if (p && p.exec === undefined && p.port === undefined && e.port === undefined) {
+        ctx.addIssue({ code: "custom", path: ["probes", name, "port"], message: "is required when the extra has no port", input: undefined });
+      }
+    }
+    if (e.port !== undefined && Object.values(e.extraPorts).includes(e.port)) {
+      ctx.addIssue({ code: "custom", path: ["extraPorts"], message: `repeats port ${e.port}`, input: e.extraPorts });
+    }
+  });
+export type ExtraConfig = z.output<typeof extraSchema>;
+
+export const extrasSchema = z.record(z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a DNS label of at most 40 characters" }), extraSchema);
+export type ExtrasConfig = z.output<typeof extrasSchema>;

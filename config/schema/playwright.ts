@@ -1,0 +1,40 @@
+// `playwright`: the browser service (images.playwright). Rules that need the derivation (heap share,
+// sessions that fit) live in components/playwright/tuning.ts.
+import { z } from "zod";
+import { envMap, httpPath, memory, replicas, resources, secondsField } from "./common";
+
+export const playwrightSchema = z.strictObject({
+  enabled: z.boolean().default(true),
+  replicas: replicas().default(1),
+  resources: resources({ requests: { cpu: "500m", memory: "1536Mi" }, limits: { cpu: "2", memory: "3Gi" } }),
+  /** The service's Node heap (`--max-old-space-size`). @default 20% of the memory limit; 15-25% allowed */
+  nodeHeap: memory().optional(),
+  /** Chromium's browser process, GPU/utility processes and the X server: paid once per pod. */
+  browserBaseMemory: memory().prefault("256Mi"),
+  /** One session: its browser context and renderer processes at a typical page. */
+  sessionMemory: memory().prefault("512Mi"),
+  /** Override of the derived concurrent sessions; may only lower it. */
+  maxConcurrentSessions: z.number().int().min(1).max(100).optional(),
+  /** Requests waiting for a session before the service answers 429. @default 2 x sessions */
+  queueLength: z.number().int().min(0).max(1000).optional(),
+  /**
+   * /dev/shm: `disable` passes --disable-dev-shm-usage (Chromium writes to /tmp instead, nothing memory-backed);
+   * `memory` mounts a memory-backed emptyDir of `size`, which counts against the memory limit.
+   */
+  shm: z
+    .strictObject({
+      mode: z.enum(["disable", "memory"]).default("disable"),
+      size: memory().prefault("64Mi"),
+    })
+    .prefault({}),
+  /** Block images, audio and video (Chromium flags), for bandwidth and renderer memory. */
+  blockMedia: z.boolean().default(true),
+  /** Longest a session (one client connection) may run, seconds (`TIMEOUT`). */
+  requestTimeout: secondsField(1, 3600).prefault(120),
+  /** A path the service answers without launching a browser. */
+  healthPath: httpPath().default("/active"),
+  /** UID the image runs as (browserless' `blessuser`). */
+  uid: z.number().int().min(1).max(2 ** 31 - 1).default(999),
+  env: envMap(),
+});
+export type PlaywrightConfig = z.output<typeof playwrightSchema>;
