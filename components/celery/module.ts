@@ -2,7 +2,7 @@
 // strings; they must import under Debian's python3 with python3-celery 5.2 (no newer syntax or APIs).
 import type { CeleryConfig } from "../../config/schema/celery";
 import { REDIS } from "../shared/endpoints";
-import { explainConcurrency, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
+import { defaultQueue, explainConcurrency, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
 
 /** Where the ConfigMap is mounted; it is on PYTHONPATH, so `import rightsize_celeryconfig` works. */
 export const CONFIG_DIR = "/etc/rightsize/celery";
@@ -44,6 +44,7 @@ export function poolOverrides(s: PoolSettings): Record<string, number> {
 export function sharedSettings(c: CeleryConfig): Record<string, Py> {
   return {
     broker_transport_options: { visibility_timeout: visibilityTimeout(c) },
+    task_default_queue: defaultQueue(c),
     task_acks_late: true,
     task_reject_on_worker_lost: true,
     // With acks_late, a task running when the broker connection drops is redelivered to another worker;

@@ -252,11 +252,39 @@ function checkBeat(c: CeleryConfig): ConfigIssue[] {
 }
 
 /** Cross-field checks that need the derivations; each names its key and the numbers. */
+function consumedQueues(c: CeleryConfig): string[] {
+  const pools = Object.entries(c.workers).filter(([, p]) => p.replicas > 0);
+  return [...new Set(pools.flatMap(([name, p]) => queues(name, p)))];
+}
+
+/** task_default_queue: the configured one, else "default" when a pool consumes it, else the first pool's first queue. */
+export function defaultQueue(c: CeleryConfig): string {
+  if (c.defaultQueue !== undefined) return c.defaultQueue;
+  const consumed = consumedQueues(c);
+  if (consumed.includes("default")) return "default";
+  const first = Object.keys(c.workers).sort()[0];
+  return first !== undefined ? queues(first, c.workers[first]!)[0]! : "default";
+}
+
+/** A task sent without a queue goes to task_default_queue; some pool must consume it. */
+function checkDefaultQueue(c: CeleryConfig): ConfigIssue[] {
+  const consumed = consumedQueues(c).sort();
+  if (c.defaultQueue === undefined || consumed.length === 0 || consumed.includes(c.defaultQueue)) return [];
+  return [
+    issue(
+      "celery.defaultQueue",
+      `no worker pool consumes this queue, so a task sent without a queue would wait forever (the pools consume ${consumed.join(", ")})`,
+      c.defaultQueue,
+    ),
+  ];
+}
+
 export function checkCelery(c: CeleryConfig | undefined): ConfigIssue[] {
   if (!c) return [];
   return [
     ...Object.entries(c.workers).flatMap(([name, p]) => checkPool(name, p)),
     ...checkVisibility(c),
+    ...checkDefaultQueue(c),
     ...checkBeat(c),
     ...checkEnv("celery.beat", c.beat.env),
   ];

@@ -103,5 +103,11 @@ export const celerySchema = z.strictObject({
   visibilityTimeout: secondsField(1, 30 * 24 * 3600).optional(),
   /** worker_send_task_events and task_send_sent_event, for Flower. */
   taskEvents: z.boolean().default(false),
+  /**
+   * task_default_queue: where a task sent without a queue goes. Celery's own default is "celery", which
+   * no pool consumes unless told to, so such tasks would wait forever.
+   * @default "default" when a pool consumes it, else the first queue of the first pool by name
+   */
+  defaultQueue: queueName.optional(),
 });
 export type CeleryConfig = z.output<typeof celerySchema>;

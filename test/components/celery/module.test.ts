@@ -53,6 +53,7 @@ describe("rightsize_celeryconfig.py", () => {
   it("keys the shared settings as Celery spells them", () => {
     expect(Object.keys(sharedSettings(celery))).toEqual([
       "broker_transport_options",
+      "task_default_queue",
       "task_acks_late",
       "task_reject_on_worker_lost",
       "worker_cancel_long_running_tasks_on_connection_loss",

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  defaultQueue,
   celeryDbConnections,
   concurrency,
   cpuConcurrency,
@@ -231,5 +232,19 @@ describe("celeryDbConnections", () => {
   it("is empty without Celery and 0 for a pool scaled to zero", () => {
     expect(celeryDbConnections(valid())).toEqual([]);
     expect(celeryDbConnections(valid(withCelery({ workers: { idle: { replicas: 0 } } })))[0]!.connections).toBe(0);
+  });
+});
+
+describe("task_default_queue", () => {
+  it("is 'default' when a pool consumes it, else the first pool's first queue, else what is set", () => {
+    expect(defaultQueue(valid(withCelery({ workers: { a: { queues: ["x", "default"] } } })).celery!)).toBe("default");
+    expect(defaultQueue(valid(withCelery({ workers: { b: { queues: ["y"] }, a: { queues: ["x", "z"] } } })).celery!)).toBe("x");
+    expect(defaultQueue(valid(withCelery({ defaultQueue: "y", workers: { b: { queues: ["y"] }, a: { queues: ["x"] } } })).celery!)).toBe("y");
+  });
+
+  it("rejects a default queue no pool consumes: tasks sent without a queue would wait forever", () => {
+    expect(problems(withCelery({ defaultQueue: "celery", workers: { a: { queues: ["x"] }, b: {} } }))).toEqual([
+      'celery.defaultQueue: no worker pool consumes this queue, so a task sent without a queue would wait forever (the pools consume b, x) (got "celery")',
+    ]);
   });
 });
