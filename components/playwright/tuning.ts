@@ -52,6 +52,15 @@ export function sessions(c: PlaywrightConfig): number {
 }
 
 /**
+ * Each page's V8 heap cap (--js-flags=--max-old-space-size), in MiB: half a session's memory, the rest
+ * being DOM, layout and the renderer process itself. A runaway page then dies alone with "out of memory"
+ * instead of pushing the pod past its limit and killing every session.
+ */
+export function rendererHeapMiB(c: PlaywrightConfig): number {
+  return Math.max(16, Math.floor(c.sessionMemory / (2 * MiB)));
+}
+
+/**
  * Flags for every Chromium the service launches. --no-sandbox: Chromium's sandbox needs user namespaces,
  * which the RuntimeDefault seccomp profile and the dropped capabilities deny; the pod is the sandbox.
  * Media blocking: no images, no autoplay, muted.
@@ -60,6 +69,7 @@ export function chromiumArgs(c: PlaywrightConfig): string[] {
   return [
     "--no-sandbox",
     "--disable-gpu",
+    `--js-flags=--max-old-space-size=${rendererHeapMiB(c)}`,
     ...(c.shm.mode === "disable" ? ["--disable-dev-shm-usage"] : []),
     ...(c.blockMedia ? ["--blink-settings=imagesEnabled=false", "--autoplay-policy=user-gesture-required", "--mute-audio"] : []),
   ];

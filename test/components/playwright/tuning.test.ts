@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { chromiumArgs, connectUrl, explainSessions, heapMiB, playwrightSettings, sessionsThatFit } from "../../../components/playwright/tuning";
+import { chromiumArgs, connectUrl, explainSessions, heapMiB, playwrightSettings, rendererHeapMiB, sessionsThatFit } from "../../../components/playwright/tuning";
 import { baseValues, problems, set, valid } from "../../helpers/stack";
 
 const res = (memory: string, reqMemory = "1Gi") => ({ requests: { cpu: "500m", memory: reqMemory }, limits: { cpu: "2", memory } });
@@ -13,7 +13,7 @@ describe("browser service tuning", () => {
       CONCURRENT: 4,
       QUEUED: 8,
       TIMEOUT: 120000,
-      args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--blink-settings=imagesEnabled=false", "--autoplay-policy=user-gesture-required", "--mute-audio"],
+      args: ["--no-sandbox", "--disable-gpu", "--js-flags=--max-old-space-size=256", "--disable-dev-shm-usage", "--blink-settings=imagesEnabled=false", "--autoplay-policy=user-gesture-required", "--mute-audio"],
       shm_bytes: 0,
     });
     expect(explainSessions(pw())).toBe("floor((3Gi - heap 614Mi - browser 256Mi) / 512Mi) = 4");
@@ -36,12 +36,12 @@ describe("browser service tuning", () => {
   it("honours a heap, session count and queue within bounds; no media flags when media is allowed", () => {
     const c = pw({ nodeHeap: "600Mi", maxConcurrentSessions: 2, queueLength: 1, blockMedia: false, requestTimeout: 30 });
     expect(playwrightSettings(c)).toMatchObject({ NODE_OPTIONS: "--max-old-space-size=600", CONCURRENT: 2, QUEUED: 1, TIMEOUT: 30000 });
-    expect(chromiumArgs(c)).toEqual(["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]);
+    expect(chromiumArgs(c)).toEqual(["--no-sandbox", "--disable-gpu", "--js-flags=--max-old-space-size=256", "--disable-dev-shm-usage"]);
   });
 
   it("clients get the flags in the connect URL", () => {
     const url = connectUrl(playwrightSettings(pw({ blockMedia: false })));
-    expect(url).toBe(`ws://playwright:3000/chromium/playwright?timeout=120000&launch=${encodeURIComponent('{"args":["--no-sandbox","--disable-gpu","--disable-dev-shm-usage"]}')}`);
+    expect(url).toBe(`ws://playwright:3000/chromium/playwright?timeout=120000&launch=${encodeURIComponent('{"args":["--no-sandbox","--disable-gpu","--js-flags=--max-old-space-size=256","--disable-dev-shm-usage"]}')}`);
   });
 });
 
@@ -76,5 +76,13 @@ describe("bad input is rejected with the keys and the numbers", () => {
     expect(problems(withPw({ nodeHeap: "256Mi" }))).toEqual([
       'playwright.nodeHeap: is 8% of limits.memory 3Gi; keep the Node heap between 15% and 25% of it (461Mi to 768Mi): Chromium, not Node, needs the rest (got "256Mi")',
     ]);
+  });
+});
+
+describe("renderer heap", () => {
+  it("caps each page's V8 heap at half a session's memory", () => {
+    expect(rendererHeapMiB(pw({}))).toBe(256);
+    expect(rendererHeapMiB(pw({ sessionMemory: "1Gi" }))).toBe(512);
+    expect(chromiumArgs(pw({ sessionMemory: "300Mi" }))).toContain("--js-flags=--max-old-space-size=150");
   });
 });
