@@ -29,6 +29,9 @@ function replaceSecure(v: unknown, path: string, found: { any: boolean }): unkno
     return Object.fromEntries(Object.entries(o).map(([k, x]) => [k, replaceSecure(x, `${path}.${k}`, found)]));
   }
   if (Array.isArray(v)) return v.map((x, i) => replaceSecure(x, `${path}[${i}]`, found));
+  // YAML's .nan and .inf have no JSON form (JSON.stringify would make them null); keep them visible so
+  // the error can show what was written.
+  if (typeof v === "number" && !Number.isFinite(v)) return String(v);
   return v;
 }
 

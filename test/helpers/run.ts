@@ -12,7 +12,7 @@ export interface Ran {
 }
 
 /** tsx's loader by absolute URL, so a child started in a temporary folder still finds it. */
-const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+export const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
 
 export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT): Ran {
   const r = spawnSync(process.execPath, ["--import", TSX, join(ROOT, "tools", `${tool}.ts`), ...args], {

@@ -1,0 +1,117 @@
+// The rendered Celery settings module, loaded by Debian's Celery 5.2 worker against a Redis started from
+// the rendered broker config: one task runs, `celery inspect conf` reports the rendered settings, every
+// setting name is one Celery knows, and the heartbeat/ready-file probes answer as the pod's probes would.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { requirepassLine } from "../../components/redis/tuning";
+import { configMapFile, freePort, missingPackages, PYTHON, renderStack, reportMissing, run, start, stop, stopAll, TOOLS, waitFor } from "./support";
+
+const skip = reportMissing("Celery checks", missingPackages([TOOLS.python, TOOLS.redisServer], { celery: "python3-celery", redis: "python3-redis" }));
+const FIXTURES = join(__dirname, "fixtures");
+const PASSWORD = "celery-check-password/with:url@chars";
+const NODE = "fixture@rightsize-check";
+
+describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
+  const r = renderStack("dev");
+  const cm = r.get("ConfigMap", "celery-config");
+  const worker = r.get("Deployment", "celery-worker-default");
+  const container = worker.spec.template.spec.containers[0];
+  const tuning = JSON.parse(worker.metadata!.annotations!["rightsize.io/tuning"]!);
+  const pool = container.env.find((e: { name: string }) => e.name === "RIGHTSIZE_CELERY_POOL").value as string;
+  const root = mkdtempSync(join(tmpdir(), "rightsize-celery-"));
+  const pkg = join(root, "pkg");
+  const state = join(root, "state");
+  let port = 0;
+  let redis: ReturnType<typeof start> | undefined;
+  let celery: ReturnType<typeof start> | undefined;
+  const env = () => ({ PYTHONPATH: `${pkg}:${FIXTURES}`, REDIS_PASSWORD: PASSWORD, RIGHTSIZE_CELERY_POOL: pool, PYTHONDONTWRITEBYTECODE: "1" });
+  const probe = (cmd: string[]) => {
+    // The pod's own probe command, with the module's mount path mapped to this sandbox.
+    const args = cmd.slice(1).map((a) => a.replace("/etc/rightsize/celery", pkg));
+    return run(PYTHON, args, { env: env() });
+  };
+
+  beforeAll(async () => {
+    mkdirSync(pkg);
+    mkdirSync(state);
+    port = await freePort();
+    // Only connection plumbing changes: where the broker listens and where the state files go.
+    for (const [name, text] of Object.entries((cm as { data: Record<string, string> }).data)) {
+      writeFileSync(
+        join(pkg, name),
+        text.replaceAll("redis-broker:6379", `127.0.0.1:${port}`).replace('BROKER = ("redis-broker", 6379)', `BROKER = ("127.0.0.1", ${port})`).replace('STATE_DIR = "/run/celery"', `STATE_DIR = ${JSON.stringify(state)}`),
+      );
+    }
+    const brokerConf = configMapFile(r.get("ConfigMap", "redis-broker-config"), "redis.conf");
+    writeFileSync(join(root, "auth.conf"), requirepassLine(PASSWORD));
+    writeFileSync(join(root, "redis.conf"), brokerConf.replace(/^dir .*$/m, `dir ${root}`).replace(/^include .*auth\.conf$/m, `include ${join(root, "auth.conf")}`));
+    redis = start(TOOLS.redisServer.bin, [join(root, "redis.conf"), "--port", String(port), "--bind", "127.0.0.1"]);
+    await waitFor("redis-server", 30, () => (run(TOOLS.redisCli.bin, ["-p", String(port), "PING"], { env: { REDISCLI_AUTH: PASSWORD } }).stdout.trim() === "PONG" ? true : undefined));
+    // The pod's command, with the fixture app in place of the user's and a fixed node name.
+    const cmd: string[] = container.command;
+    const args = cmd.slice(1).map((a, i, all) => (all[i - 1] === "--app" ? "tasks:app" : all[i - 1] === "--hostname" ? NODE : a));
+    celery = start(PYTHON, ["-m", "celery", ...args], { cwd: root, env: env() });
+    const startup = container.startupProbe;
+    await waitFor(`the worker's readiness file (${celery?.output().slice(-2000)})`, startup.periodSeconds * startup.failureThreshold, () =>
+      probe(container.readinessProbe.exec.command).code === 0 ? true : undefined,
+    );
+  });
+  afterAll(async () => {
+    if (celery) await stop(celery);
+    if (redis) await stop(redis);
+    await stopAll();
+  });
+
+  it("uses only setting names Celery knows", () => {
+    const names = run(PYTHON, ["-c", "from celery.app.defaults import NAMESPACES, flatten\nfor k, _ in flatten(NAMESPACES): print(k)"]);
+    expect(names.code, names.stderr).toBe(0);
+    const known = new Set(names.stdout.trim().split("\n"));
+    const module = readFileSync(join(pkg, "rightsize_celeryconfig.py"), "utf8");
+    const top = [...module.matchAll(/^([a-z][a-z0-9_]*) = /gm)].map((m) => m[1]!);
+    const perPool = [...module.matchAll(/^\s+"([a-z][a-z0-9_]*)": (?!\{)/gm)].map((m) => m[1]!);
+    expect(top.length + perPool.length).toBeGreaterThan(8);
+    expect([...top, ...perPool].filter((n) => !known.has(n))).toEqual([]);
+  });
+
+  it("runs a task", async () => {
+    const marker = join(root, "task-ran");
+    const send = run(PYTHON, ["-c", `from tasks import touch; touch.delay(${JSON.stringify(marker)})`], { cwd: root, env: env() });
+    expect(send.code, send.stderr).toBe(0);
+    await waitFor("the task's file", 30, () => (existsSync(marker) ? true : undefined));
+  });
+
+  it("celery inspect conf reports the rendered settings", () => {
+    const r2 = run(PYTHON, ["-m", "celery", "-A", "tasks:app", "inspect", "conf", "-d", NODE, "--json", "--timeout", "10"], { cwd: root, env: env() });
+    expect(r2.code, r2.stderr + r2.stdout).toBe(0);
+    const conf = JSON.parse(r2.stdout)[NODE];
+    expect(conf.worker_concurrency).toBe(tuning.worker_concurrency);
+    expect(conf.worker_prefetch_multiplier).toBe(tuning.worker_prefetch_multiplier);
+    expect(conf.worker_max_memory_per_child).toBe(tuning.worker_max_memory_per_child);
+    expect(conf.task_acks_late).toBe(true);
+    expect(conf.task_reject_on_worker_lost).toBe(true);
+    expect(conf.task_time_limit).toBe(tuning.task_time_limit);
+    expect(conf.task_soft_time_limit).toBe(tuning.task_soft_time_limit);
+    expect(conf.broker_transport_options.visibility_timeout).toBe(tuning.visibility_timeout);
+  });
+
+  it("runs the rendered number of pool processes", async () => {
+    const ps = run("ps", ["-eo", "ppid,pid,args"]);
+    const main = celery!.proc.pid!;
+    const children = ps.stdout.split("\n").filter((l) => l.trim().split(/\s+/)[0] === String(main));
+    expect(children).toHaveLength(tuning.worker_concurrency);
+  });
+
+  it("passes its liveness probe on a fresh heartbeat, and fails readiness and a stale liveness once stopped", async () => {
+    const liveness: string[] = container.livenessProbe.exec.command;
+    expect(probe(liveness).code).toBe(0);
+    await stop(celery!);
+    expect(probe(container.readinessProbe.exec.command).code).toBe(1);
+    // With the broker answering, a heartbeat older than the limit means a stuck worker.
+    await new Promise((res) => setTimeout(res, 2100));
+    const stale = probe([...liveness.slice(0, -1), "1"]);
+    expect(stale.code, stale.stdout).toBe(1);
+    expect(stale.stdout).toContain("the worker is stuck");
+  });
+});

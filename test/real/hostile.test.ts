@@ -1,0 +1,128 @@
+// At least 40 bad stack configs, each through the real `plan` command: exit 2, a message that names the
+// key and the value, no stack trace, nothing registered (the runner refuses to report a config error
+// once any resource has registered), and no secret in the output.
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
+import { ROOT, TSX } from "../helpers/run";
+
+type Doc = { config: Record<string, any> };
+type Edit = (d: Doc) => void;
+
+const dev = () => parse(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")) as Doc;
+const prod = () => parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc;
+
+/** Sets `rightsize:<key>.<path>` (dotted) in the stack document; undefined deletes it. */
+function at(path: string, value: unknown): Edit {
+  return (d) => {
+    const [top, ...rest] = path.split(".");
+    const full = `rightsize:${top}`;
+    if (rest.length === 0) {
+      if (value === undefined) delete d.config[full];
+      else d.config[full] = value;
+      return;
+    }
+    let o = (d.config[full] ??= {});
+    for (const k of rest.slice(0, -1)) o = o[k] ??= {};
+    if (value === undefined) delete o[rest.at(-1)!];
+    else o[rest.at(-1)!] = value;
+  };
+}
+
+interface Case {
+  what: string;
+  stack?: () => Doc;
+  edits: Edit[];
+  /** The key the message must name (prefix of a line). */
+  key: string;
+  /** Text the line must contain: the value as shown, or the reason when there is no value. */
+  shows: string;
+  raw?: string;
+}
+
+const huge = "9".repeat(40);
+const CASES: Case[] = [
+  { what: "a GB suffix", edits: [at("web.resources.limits.memory", "1.5GB")], key: "web.resources.limits.memory", shows: '"1.5GB"' },
+  { what: "an upper-case K", edits: [at("web.resources.limits.memory", "1K")], key: "web.resources.limits.memory", shows: '"1K"' },
+  { what: "a space before the unit", edits: [at("web.resources.limits.memory", "1 Gi")], key: "web.resources.limits.memory", shows: '"1 Gi"' },
+  { what: "an exponent with no digits", edits: [at("web.resources.limits.cpu", "1e")], key: "web.resources.limits.cpu", shows: '"1e"' },
+  { what: "a negative request", edits: [at("web.resources.requests.cpu", "-100m")], key: "web.resources.requests.cpu", shows: '"-100m"' },
+  { what: "NaN", edits: [at("web.resources.limits.cpu", Number.NaN)], key: "web.resources.limits.cpu", shows: "NaN" },
+  { what: "infinity", edits: [at("web.resources.limits.memory", Number.POSITIVE_INFINITY)], key: "web.resources.limits.memory", shows: "Infinity" },
+  { what: "a huge quantity", edits: [at("web.resources.limits.memory", `${huge}Ei`)], key: "web.resources.limits.memory", shows: huge },
+  { what: "a huge exponent", edits: [at("web.resources.limits.cpu", "1e400")], key: "web.resources.limits.cpu", shows: '"1e400"' },
+  { what: "a quantity of the wrong type", edits: [at("web.resources.limits.memory", true)], key: "web.resources.limits.memory", shows: "true" },
+  { what: "fractional replicas", edits: [at("web.replicas", 1.5)], key: "web.replicas", shows: "1.5" },
+  { what: "negative replicas", edits: [at("web.replicas", -1)], key: "web.replicas", shows: "-1" },
+  { what: "10,000 replicas", edits: [at("web.replicas", 10000)], key: "web.replicas", shows: "10000" },
+  { what: "replicas as words", edits: [at("web.replicas", "two")], key: "web.replicas", shows: '"two"' },
+  { what: "an HPA of 10,000", edits: [at("web.autoscaling", { maxReplicas: 10000 })], key: "web.autoscaling.maxReplicas", shows: "10000" },
+  { what: "an unknown key", edits: [at("web.replicaz", 1)], key: "web.replicaz", shows: "unknown key" },
+  { what: "an unknown top-level key", edits: [at("webb", { replicas: 1 })], key: "webb", shows: "unknown key" },
+  { what: "a workload that is not a map", edits: [at("web", "big")], key: "web", shows: '"big"' },
+  { what: "a memory limit below its request", edits: [at("web.resources.limits.memory", "128Mi")], key: "web.resources.requests.memory", shows: '"256Mi"' },
+  { what: "a CPU limit below its request", edits: [at("web.resources.limits.cpu", "50m")], key: "web.resources.requests.cpu", shows: '"100m"' },
+  { what: "a zero-CPU node", edits: [at("nodeBudget.cpu", "0")], key: "nodeBudget.cpu", shows: '"0"' },
+  { what: "a zero-memory node", edits: [at("nodeBudget.memory", "0")], key: "nodeBudget.memory", shows: '"0"' },
+  { what: "no nodes", edits: [at("nodeBudget.nodes", 0)], key: "nodeBudget.nodes", shows: "0" },
+  { what: "a memory reserve larger than the node", edits: [at("nodeBudget.reserved.memory", "17Gi")], key: "nodeBudget.reserved.memory", shows: '"17Gi"' },
+  { what: "a CPU reserve larger than the node", edits: [at("nodeBudget.reserved.cpu", "9")], key: "nodeBudget.reserved.cpu", shows: '"9"' },
+  { what: "a broker with allkeys-lru (003)", edits: [at("redis.broker.settings.maxmemory-policy", "allkeys-lru")], key: "redis.broker.settings.maxmemory-policy", shows: '"allkeys-lru"' },
+  { what: "a broker with volatile-lru", edits: [at("redis.broker.settings.maxmemory-policy", "volatile-lru")], key: "redis.broker.settings.maxmemory-policy", shows: '"volatile-lru"' },
+  { what: "003's maxmemory 384mb in 512Mi with AOF", edits: [at("redis.broker.settings.maxmemory", "384mb")], key: "redis.broker.settings.maxmemory", shows: '"384mb"' },
+  { what: "beat with 2 replicas", edits: [at("celery.beat.replicas", 2)], key: "celery.beat.replicas", shows: "2" },
+  { what: "003's 6 x 400000 KiB per child in 2 GiB", edits: [at("celery.workers.default.concurrency", 6), at("celery.workers.default.maxMemoryPerChild", 400000), at("celery.workers.default.resources.limits.memory", "2Gi")], key: "celery.workers.default.maxMemoryPerChild", shows: "400000" },
+  { what: "a visibility timeout equal to the time limit (003)", edits: [at("celery.visibilityTimeout", 3600)], key: "celery.visibilityTimeout", shows: "3600" },
+  { what: "a visibility timeout below the time limit", edits: [at("celery.visibilityTimeout", 600)], key: "celery.visibilityTimeout", shows: "600" },
+  { what: "a soft limit at the hard limit", edits: [at("celery.workers.default.softTimeLimit", 3600)], key: "celery.workers.default.softTimeLimit", shows: "3600" },
+  { what: "003's 55-minute soft limit with a 30 s grace", edits: [at("celery.workers.default.terminationGracePeriodSeconds", 30)], key: "celery.workers.default.terminationGracePeriodSeconds", shows: "30" },
+  { what: "003's 2 GiB heap + 2 GiB shm in 3 GiB", edits: [at("playwright.resources.limits.memory", "3Gi"), at("playwright.nodeHeap", "2Gi"), at("playwright.shm", { mode: "memory", size: "2Gi" })], key: "playwright.nodeHeap", shows: '"2Gi"' },
+  { what: "shared_buffers above the limit", edits: [at("postgres.settings.shared_buffers", "2GB")], key: "postgres.settings.shared_buffers", shows: '"2GB"' },
+  { what: "003's work_mem 32MB at 100 connections", edits: [at("postgres.settings.work_mem", "32MB")], key: "postgres.settings.work_mem", shows: '"32MB"' },
+  { what: "too few connections for the pools", edits: [at("postgres.maxConnections", 20)], key: "postgres.maxConnections", shows: "20" },
+  { what: "an image tagged latest", edits: [at("images.app", "registry.example.com/app:latest")], key: "images.app", shows: '"registry.example.com/app:latest"' },
+  { what: "an image with no tag", edits: [at("images.app", "registry.example.com/app")], key: "images.app", shows: '"registry.example.com/app"' },
+  { what: "a privileged port", edits: [at("web.port", 80)], key: "web.port", shows: "80" },
+  { what: "a bad namespace", edits: [at("namespace", "Bad_NS")], key: "namespace", shows: '"Bad_NS"' },
+  { what: "an unknown environment", edits: [at("environment", "staging")], key: "environment", shows: '"staging"' },
+  { what: "more gunicorn workers than fit", edits: [at("web.gunicorn.workers", 4)], key: "web.gunicorn.workers", shows: "4" },
+  { what: "a short master key", edits: [at("meilisearch.masterKey", "short")], key: "meilisearch.masterKey", shows: "at least" },
+  { what: "a missing prod secret", stack: prod, edits: [at("postgres.password", undefined)], key: "postgres.password", shows: "is required" },
+  { what: "a plaintext prod secret", stack: prod, edits: [at("postgres.password", "plaintext-prod-password")], key: "postgres.password", shows: "must be stored encrypted in prod" },
+  { what: "an empty stack file", edits: [], raw: "", key: "nodeBudget", shows: "is required" },
+];
+
+function runPlan(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(process.execPath, ["--import", TSX, join(ROOT, "tools", "plan.ts"), stack, "--json"], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    let stdout = "";
+    let stderr = "";
+    p.stdout.on("data", (d) => (stdout += String(d)));
+    p.stderr.on("data", (d) => (stderr += String(d)));
+    p.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+describe("hostile stack configs", () => {
+  it("has at least 40 cases", () => expect(CASES.length).toBeGreaterThanOrEqual(40));
+
+  it.concurrent.each(CASES.map((c) => [c.what, c] as const))("%s: exits 2 naming the key and the value", async (_what, c) => {
+    const doc = (c.stack ?? dev)();
+    for (const e of c.edits) e(doc);
+    const stack = c.stack === prod ? "prod" : "dev";
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-hostile-"));
+    writeFileSync(join(dir, `Pulumi.${stack}.yaml`), c.raw ?? stringify(doc));
+    const r = await runPlan(dir, stack);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stdout).toBe("");
+    const line = r.stderr.split("\n").find((l) => l.trim().startsWith(`${c.key}:`));
+    expect(line, r.stderr).toBeDefined();
+    expect(line).toContain(c.shows);
+    expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
+    expect(r.stderr).not.toContain("internal error");
+    expect(r.stderr).not.toMatch(/dev-only-[a-z-]*password|plaintext-prod-password/);
+  });
+});
