@@ -4,13 +4,13 @@
 //         required anti-affinity means one replica per node).
 // Rule 3: maxPods per node holds, at rest and at the peak.
 import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "./budget";
-import { BUDGET_CONFIG_SCHEMA, budgetFromConfig } from "./lib/budget-config";
+import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "./lib/budget-config";
 import { showCpu, showMemory } from "./lib/k8s";
 import { guarded, stackPolicy, type StackFinding, type StackObject } from "./lib/policy";
 import { pack, UNPLACED } from "./packing";
 import { addHpa, type HpaIndex, isWorkload, totals, type Workload, workloadOf } from "./reservations";
 
-export const NAME = "rightsize-enforce-node-budget";
+export const NAME = NODE_BUDGET_POLICY;
 
 interface Source {
   budget: Budget;

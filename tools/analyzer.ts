@@ -1,9 +1,8 @@
-// Runs the policy pack the way the Pulumi CLI does, and speaks the Analyzer gRPC protocol to it:
-// `node @pulumi/pulumi/cmd/run-policy-pack <engine-address> .` in the pack's folder, which compiles the
-// pack with ts-node, serves it on 127.0.0.1 and prints only the port. Then GetAnalyzerInfo, Configure
-// (schema defaults applied, as the CLI does), ConfigureStack, Analyze per resource and AnalyzeStack.
-import { type ChildProcess, spawn } from "node:child_process";
-import { dirname, join } from "node:path";
+// Speaks the Analyzer gRPC protocol to the running pack (pack-process.ts) in the order the Pulumi CLI
+// does: GetAnalyzerInfo, Configure (schema defaults applied, as the CLI does), ConfigureStack, Analyze
+// per resource and AnalyzeStack.
+import { dirname } from "node:path";
+import { PolicyPackError, type RunningPack } from "./pack-process";
 import { type EnforcementLevel, type PolicyConfig, type PolicyMeta, reconcile } from "./policy-config";
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
@@ -17,14 +16,7 @@ const pb = require("@pulumi/pulumi/proto/analyzer_pb");
 const { Struct } = fromPulumi("google-protobuf/google/protobuf/struct_pb");
 const { Empty } = fromPulumi("google-protobuf/google/protobuf/empty_pb");
 
-export const POLICY_PACK_DIR = join(__dirname, "..", "policies");
-const RUN_POLICY_PACK = join(PULUMI_DIR, "cmd", "run-policy-pack");
-/**
- * run-policy-pack takes the engine's address first and drops it (index.js shifts it off before loading
- * the pack); the pack's log calls fall back to stderr when no engine is configured. So an address
- * nothing listens on is enough, and no engine stub is needed.
- */
-export const ENGINE_PLACEHOLDER = "127.0.0.1:0";
+export { ENGINE_PLACEHOLDER, POLICY_PACK_DIR, PolicyPackError, startPolicyPack } from "./pack-process";
 
 const LEVEL_BY_NUMBER: Record<number, EnforcementLevel> = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" };
 const NUMBER_BY_LEVEL: Record<EnforcementLevel, number> = { advisory: 0, mandatory: 1, disabled: 2, remediate: 3 };
@@ -51,60 +43,22 @@ export interface PolicyPackInfo {
   initialConfig: Record<string, PolicyConfig>;
 }
 
-export class PolicyPackError extends Error {}
-
-export interface RunningPack {
-  /** Resolves once the pack printed its port. */
-  ready: Promise<void>;
-  call<T>(method: string, req: unknown): Promise<T>;
-  close(): void;
-}
-
-/** Starts the pack; returns at once, so the caller can run the program while the pack boots. */
-export function startPolicyPack(packDir = POLICY_PACK_DIR): RunningPack {
-  // A loader in NODE_OPTIONS (tsx, vitest) would compile the pack a second time under ts-node.
-  const { NODE_OPTIONS: _drop, ...env } = process.env;
-  const child: ChildProcess = spawn(process.execPath, [RUN_POLICY_PACK, ENGINE_PLACEHOLDER, "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
-  let stderr = "";
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  let client: any;
-  const ready = new Promise<void>((resolve, reject) => {
-    let out = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      out += d;
-      const line = /^(\d+)\s*\n/.exec(out);
-      if (line && !client) {
-        client = new rpc.AnalyzerClient(`127.0.0.1:${line[1]}`, grpc.credentials.createInsecure(), {
-          "grpc.max_send_message_length": -1,
-          "grpc.max_receive_message_length": -1,
-        });
-        resolve();
-      }
-    });
-    child.on("error", (e) => reject(new PolicyPackError(`cannot start the policy pack: ${e.message}`)));
-    child.on("exit", (code) => {
-      if (!client) reject(new PolicyPackError(`the policy pack in ${packDir} exited (${code}) before it served:\n${stderr.trim()}`));
-    });
+/** An AnalyzerClient on the pack's port, with each unary call as a promise. */
+export function connect(pack: RunningPack): Caller {
+  const client = new rpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), {
+    "grpc.max_send_message_length": -1,
+    "grpc.max_receive_message_length": -1,
   });
-  // The caller may not await `ready` until later; a failure is reported then, not as an unhandled rejection.
-  ready.catch(() => undefined);
-  return {
-    ready,
-    call: <T>(method: string, req: unknown) =>
-      ready.then(
-        () =>
-          new Promise<T>((resolve, reject) =>
-            client[method](req, (err: Error | null, res: T) =>
-              err ? reject(new PolicyPackError(`${method} failed: ${err.message}${stderr ? `\n${stderr.trim()}` : ""}`)) : resolve(res),
-            ),
-          ),
+  pack.onClose(() => client.close());
+  return <T>(method: string, req: unknown) =>
+    new Promise<T>((resolve, reject) =>
+      client[method](req, (err: Error | null, res: T) =>
+        err ? reject(new PolicyPackError(`${method} failed: ${err.message}${pack.stderr() ? `\n${pack.stderr().trim()}` : ""}`)) : resolve(res),
       ),
-    close: () => {
-      client?.close();
-      child.kill();
-    },
-  };
+    );
 }
+
+export type Caller = <T>(method: string, req: unknown) => Promise<T>;
 
 function toConfigMap(m: any): Record<string, PolicyConfig> {
   const out: Record<string, PolicyConfig> = {};
@@ -114,8 +68,8 @@ function toConfigMap(m: any): Record<string, PolicyConfig> {
   return out;
 }
 
-export async function getAnalyzerInfo(pack: RunningPack): Promise<PolicyPackInfo> {
-  const info: any = await pack.call("getAnalyzerInfo", new Empty());
+export async function getAnalyzerInfo(call: Caller): Promise<PolicyPackInfo> {
+  const info: any = await call("getAnalyzerInfo", new Empty());
   return {
     name: info.getName(),
     version: info.getVersion(),
@@ -132,7 +86,7 @@ export async function getAnalyzerInfo(pack: RunningPack): Promise<PolicyPackInfo
   };
 }
 
-export async function configure(pack: RunningPack, config: Map<string, PolicyConfig>): Promise<void> {
+export async function configure(call: Caller, config: Map<string, PolicyConfig>): Promise<void> {
   const req = new pb.ConfigureAnalyzerRequest();
   const map = req.getPolicyconfigMap();
   for (const [name, c] of config) {
@@ -142,16 +96,16 @@ export async function configure(pack: RunningPack, config: Map<string, PolicyCon
     pc.setProperties(Struct.fromJavaScript((c.properties ?? {}) as any));
     map.set(name, pc);
   }
-  await pack.call("configure", req);
+  await call("configure", req);
 }
 
-export async function configureStack(pack: RunningPack, stack: string, project: string): Promise<void> {
+export async function configureStack(call: Caller, stack: string, project: string): Promise<void> {
   const req = new pb.AnalyzerStackConfigureRequest();
   req.setStack(stack);
   req.setProject(project);
   req.setOrganization("organization");
   req.setDryRun(true);
-  await pack.call("configureStack", req);
+  await call("configureStack", req);
 }
 
 function diagnostics(res: any, fallbackUrn: string): Diagnostic[] {
@@ -164,17 +118,17 @@ function diagnostics(res: any, fallbackUrn: string): Diagnostic[] {
   });
 }
 
-export async function analyze(pack: RunningPack, r: AnalyzedResource): Promise<Diagnostic[]> {
+export async function analyze(call: Caller, r: AnalyzedResource): Promise<Diagnostic[]> {
   const req = new pb.AnalyzeRequest();
   req.setUrn(r.urn);
   req.setType(r.type);
   req.setName(r.name);
   req.setProperties(Struct.fromJavaScript(r.properties as any));
   req.setOptions(new pb.AnalyzerResourceOptions());
-  return diagnostics(await pack.call("analyze", req), r.urn);
+  return diagnostics(await call("analyze", req), r.urn);
 }
 
-export async function analyzeStack(pack: RunningPack, resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
+export async function analyzeStack(call: Caller, resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
   const req = new pb.AnalyzeStackRequest();
   req.setResourcesList(
     resources.map((r) => {
@@ -187,7 +141,7 @@ export async function analyzeStack(pack: RunningPack, resources: readonly Analyz
       return ar;
     }),
   );
-  return diagnostics(await pack.call("analyzeStack", req), "");
+  return diagnostics(await call("analyzeStack", req), "");
 }
 
 export interface PolicyRun {
@@ -202,17 +156,14 @@ export async function runPolicies(
   pack: RunningPack,
   opts: { stack: string; project: string; resources: readonly AnalyzedResource[]; config?: Record<string, PolicyConfig> },
 ): Promise<PolicyRun> {
-  const info = await getAnalyzerInfo(pack);
+  await pack.ready;
+  const call = connect(pack);
+  const info = await getAnalyzerInfo(call);
   const { config, errors } = reconcile(info.policies, info.initialConfig, opts.config ?? {});
   if (errors.length > 0) throw new PolicyPackError(`the policy config is invalid:\n${errors.map((e) => `  ${e}`).join("\n")}`);
-  await configure(pack, config);
-  await configureStack(pack, opts.stack, opts.project);
-  const perResource = await Promise.all(opts.resources.map((r) => analyze(pack, r)));
-  const stack = await analyzeStack(pack, opts.resources);
+  await configure(call, config);
+  await configureStack(call, opts.stack, opts.project);
+  const perResource = await Promise.all(opts.resources.map((r) => analyze(call, r)));
+  const stack = await analyzeStack(call, opts.resources);
   return { pack: { name: info.name, version: info.version }, policies: info.policies, config, diagnostics: [...perResource.flat(), ...stack] };
-}
-
-/** The URN the engine would give a resource (parents are not known under mocks, so none are chained). */
-export function urnOf(stack: string, project: string, type: string, name: string): string {
-  return `urn:pulumi:${stack}::${project}::${type}::${name}`;
 }

@@ -2,13 +2,14 @@
 // Runs the program under mocks and the real policy pack over the Analyzer protocol, as
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
-import { budgetFromConfig } from "../policies/lib/budget-config";
+// Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
 import type { Budget } from "../policies/budget";
-import { NAME as NODE_BUDGET } from "../policies/rightsize-enforce-node-budget";
-import { type AnalyzedResource, type Diagnostic, PolicyPackError, type PolicyRun, runPolicies, startPolicyPack, urnOf } from "./analyzer";
+import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
+import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
 import { EXIT, loadStack, main, UsageError } from "./cli";
+import { PolicyPackError, startPolicyPack } from "./pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
-import { kubernetesObjects, type ProgramRun } from "./program";
+import type { ProgramRun } from "./program";
 import { buildPlan, type PolicySummary, renderMarkdown, renderText, type Violation } from "./report";
 
 const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]";
@@ -39,7 +40,12 @@ export function parseArgs(argv: string[]): Args {
 
 /** Every registered resource as the engine would hand it to the analyzer. */
 export function analyzedResources(stack: string, run: ProgramRun): AnalyzedResource[] {
-  return run.resources.map((r) => ({ urn: urnOf(stack, PROJECT, r.type, r.name), type: r.type, name: r.name, properties: r.inputs }));
+  return run.resources.map((r) => ({ urn: urnOf(stack, r.type, r.name), type: r.type, name: r.name, properties: r.inputs }));
+}
+
+/** The URN the engine would give a resource (parents are not known under mocks, so none are chained). */
+export function urnOf(stack: string, type: string, name: string): string {
+  return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
 }
 
 /** Diagnostics as plan's violations, naming Kubernetes objects `Kind/name` and the stack `stack <name>`. */
@@ -65,7 +71,7 @@ export function summarize(stack: string, resources: readonly AnalyzedResource[],
 
 /** The budget the policy config pins, so the plan shows the budget the pack checks. */
 function pinnedBudget(run: PolicyRun): Budget | undefined {
-  const b = budgetFromConfig(run.config.get(NODE_BUDGET)?.properties ?? {});
+  const b = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
   return b && "budget" in b ? b.budget : undefined;
 }
 
@@ -85,6 +91,8 @@ export async function plan(argv: string[]): Promise<number> {
     const loaded = await loadStack(args.stack);
     if (typeof loaded === "number") return loaded;
     const resources = analyzedResources(loaded.file.stack, loaded.run);
+    const { runPolicies } = await import("./analyzer");
+    const { kubernetesObjects } = await import("./program");
     let run: PolicyRun;
     try {
       run = await runPolicies(pack, { stack: loaded.file.stack, project: PROJECT, resources, config: given });

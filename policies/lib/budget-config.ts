@@ -4,6 +4,9 @@ import type { PolicyConfigSchema } from "@pulumi/policy";
 import { QuantityError, toBytes, toMillicores } from "../../config/quantity";
 import { type Budget, makeBudget } from "../budget";
 
+/** The headline policy's name, here so that the plan can name it without loading the policy SDK. */
+export const NODE_BUDGET_POLICY = "rightsize-enforce-node-budget";
+
 export const DEFAULT_MAX_PODS = 110;
 
 export const BUDGET_CONFIG_SCHEMA: PolicyConfigSchema = {

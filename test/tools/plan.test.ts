@@ -43,12 +43,13 @@ describe("npm run plan", () => {
     expect(web.podLimits).toEqual({ cpuMillis: 500, memoryBytes: 512 * 1024 ** 2 });
   });
 
-  it("prints a table with a budget bar, and says policies were not evaluated", () => {
+  it("prints a table with a budget bar and every policy's result", () => {
     const r = runTool("plan", ["dev"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(r.stdout).toContain("Policies: not evaluated");
+    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 14 policies over the Analyzer protocol:");
+    expect(r.stdout).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
   it("prints markdown for a pull-request comment", () => {
