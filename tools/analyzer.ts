@@ -129,6 +129,10 @@ export async function analyze(call: Caller, r: AnalyzedResource): Promise<Diagno
 }
 
 export async function analyzeStack(call: Caller, resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
+  return diagnostics(await call("analyzeStack", stackRequest(resources)), "");
+}
+
+function stackRequest(resources: readonly AnalyzedResource[]): any {
   const req = new pb.AnalyzeStackRequest();
   req.setResourcesList(
     resources.map((r) => {
@@ -141,7 +145,33 @@ export async function analyzeStack(call: Caller, resources: readonly AnalyzedRes
       return ar;
     }),
   );
-  return diagnostics(await call("analyzeStack", req), "");
+  return req;
+}
+
+/** An AnalyzeStackRequest as bytes on the wire. */
+export function encodeStackRequest(resources: readonly AnalyzedResource[]): Uint8Array {
+  return stackRequest(resources).serializeBinary();
+}
+
+/**
+ * AnalyzeStack with a request already encoded. The CLI's engine encodes in Go; the bench uses this to
+ * time what the pack does (decode, policies, reply) rather than this harness's JavaScript encoder.
+ */
+export function analyzeStackEncoded(pack: RunningPack, bytes: Uint8Array): Promise<Diagnostic[]> {
+  const client = new grpc.Client(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure(), { "grpc.max_send_message_length": -1, "grpc.max_receive_message_length": -1 });
+  return new Promise((resolve, reject) =>
+    client.makeUnaryRequest(
+      "/pulumirpc.Analyzer/AnalyzeStack",
+      (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength),
+      (buf: Buffer) => pb.AnalyzeResponse.deserializeBinary(new Uint8Array(buf)),
+      bytes,
+      (err: Error | null, res: unknown) => {
+        client.close();
+        if (err) reject(new PolicyPackError(`AnalyzeStack failed: ${err.message}`));
+        else resolve(diagnostics(res, ""));
+      },
+    ),
+  );
 }
 
 export interface PolicyRun {

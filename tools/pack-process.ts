@@ -21,6 +21,8 @@ export interface RunningPack {
   ready: Promise<void>;
   /** The port, once ready. */
   readonly port: number;
+  /** The pack's process id. */
+  readonly pid: number | undefined;
   stderr(): string;
   onClose(fn: () => void): void;
   close(): void;
@@ -62,6 +64,7 @@ export function startPolicyPack(packDir = POLICY_PACK_DIR): RunningPack {
     get port() {
       return port;
     },
+    pid: child.pid,
     stderr: () => stderr,
     onClose: (fn) => closers.push(fn),
     close: () => {

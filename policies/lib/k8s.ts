@@ -86,3 +86,47 @@ export function selects(selector: any, labels: Record<string, string> | undefine
     }
   });
 }
+
+/** A plain copy of a value read through the SDK's proxy (it throws on a value unknown at preview). */
+export function plain<T>(v: T): T {
+  if (Array.isArray(v)) return v.map((x) => plain(x)) as T;
+  if (v && typeof v === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v)) out[k] = plain((v as Record<string, unknown>)[k]);
+    return out as T;
+  }
+  return v;
+}
+
+/**
+ * Label selectors indexed by one of their matchLabels pairs, so matching N pod templates against M
+ * selectors costs about N + M rather than N x M. Selectors with only expressions are checked for every
+ * pod; an empty selector selects nothing here (a Service without one routes to no pods).
+ */
+export class SelectorIndex<T> {
+  private readonly byPair = new Map<string, { selector: any; item: T }[]>();
+  private readonly rest: { selector: any; item: T }[] = [];
+
+  add(namespace: string | undefined, selector: any, item: T): void {
+    const s = plain(selector);
+    const match: Record<string, string> = s?.matchLabels ?? {};
+    const keys = Object.keys(match).sort();
+    if (keys.length > 0) {
+      const key = `${namespace ?? ""}\0${keys[0]}=${match[keys[0]!]}`;
+      const list = this.byPair.get(key) ?? [];
+      list.push({ selector: s, item });
+      this.byPair.set(key, list);
+    } else if ((s?.matchExpressions ?? []).length > 0) this.rest.push({ selector: { ...s, namespace }, item });
+  }
+
+  /** Items whose selector selects these labels, in the order they were added per bucket. */
+  match(namespace: string | undefined, labels: Record<string, string> | undefined): T[] {
+    const l = plain(labels ?? {});
+    const out: T[] = [];
+    for (const [k, v] of Object.entries(l)) {
+      for (const c of this.byPair.get(`${namespace ?? ""}\0${k}=${v}`) ?? []) if (selects(c.selector, l)) out.push(c.item);
+    }
+    for (const c of this.rest) if (c.selector.namespace === namespace && selects(c.selector, l)) out.push(c.item);
+    return out;
+  }
+}
