@@ -93,6 +93,18 @@ describe("npm run plan", () => {
     );
   });
 
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack} passes against the budget pinned in policy-config/${stack}.json, as CI runs it`, () => {
+      const r = runTool("plan", [stack, "--policy-pack-config", join(ROOT, "policy-config", `${stack}.json`), "--json"]);
+      expect(r.code).toBe(0);
+      const p = JSON.parse(r.stdout);
+      const quota = JSON.parse(runTool("plan", [stack, "--json"]).stdout).budget;
+      // The pin equals the budget the stack file declares, so pinning changes who may edit it, not the verdict.
+      expect(p.budget).toEqual(quota);
+      expect(p.violations).toEqual([]);
+    });
+  }
+
   it("exits 2 on a policy config that does not match the pack's schema", () => {
     const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
     const file = join(dir, "bad.json");
