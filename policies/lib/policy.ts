@@ -42,12 +42,11 @@ export interface ResourceCheck {
 
 export const isKubernetesType = (type: string): boolean => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:yaml") && !type.startsWith("kubernetes:helm");
 
-export function resourcePolicy(c: ResourceCheck): ResourceValidationPolicy & { check: ResourceCheck } {
+export function resourcePolicy(c: ResourceCheck): ResourceValidationPolicy {
   return {
     name: c.name,
     description: c.description,
     enforcementLevel: c.enforcementLevel,
-    check: c,
     validateResource: (args, report) => {
       if (!isKubernetesType(args.type)) return;
       const o = args.props as K8sObject;
@@ -76,20 +75,20 @@ export interface StackCheck {
   check(objects: readonly StackObject[], config: Record<string, unknown>): StackFinding[];
 }
 
-export function stackPolicy(c: StackCheck): StackValidationPolicy & { check: StackCheck } {
+export function stackPolicy(c: StackCheck): StackValidationPolicy {
   return {
     name: c.name,
     description: c.description,
     enforcementLevel: c.enforcementLevel,
     ...(c.configSchema ? { configSchema: c.configSchema } : {}),
-    check: c,
     validateStack: (args, report) => {
       const objects: StackObject[] = [];
       for (const r of args.resources) {
         if (!isKubernetesType(r.type)) continue;
         const o = r.props as K8sObject;
-        if (typeof o.kind !== "string") continue;
-        objects.push({ urn: r.urn, name: r.name, object: o });
+        // An object whose kind is unknown cannot be sorted into any check: say so rather than skip it.
+        const unreadable = guarded(o, `${r.type} ${r.name}`, () => (typeof o.kind === "string" ? (objects.push({ urn: r.urn, name: r.name, object: o }), []) : []));
+        for (const m of unreadable) report(m, r.urn);
       }
       for (const f of c.check(objects, args.getConfig<Record<string, unknown>>())) report(f.message, f.urn);
     },

@@ -1,5 +1,8 @@
 // The gRPC path end to end: the real pack, started the way the Pulumi CLI starts it, called over the
 // Analyzer protocol with the same requests the CLI sends.
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type AnalyzedResource,
@@ -130,6 +133,15 @@ describe("the policy pack over the Analyzer protocol", () => {
     const run = await runPolicies(pack, { stack: "test", project: "rightsize", resources: asResources(baseline()) });
     expect(run.pack).toEqual({ name: "rightsize", version: "0.1.0" });
     expect(run.diagnostics).toEqual([]);
+  });
+
+  it("a pack that dies before it serves is reported with its stderr", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-badpack-"));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bad", version: "0.0.1", main: "index.js" }));
+    writeFileSync(join(dir, "index.js"), 'throw new Error("no policies here");');
+    const bad = startPolicyPack(dir);
+    await expect(bad.ready).rejects.toThrow(/^the policy pack in .* exited \(\d+\) before it served:\n[\s\S]*no policies here/);
+    bad.close();
   });
 
   it("an invalid policy config is refused before Configure, naming the policy and the key", async () => {
