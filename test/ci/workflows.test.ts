@@ -27,7 +27,7 @@ describe("workflows", () => {
         expect(job["runs-on"]).toBe("ubuntu-24.04");
         for (const s of job.steps) {
           expect(Number("uses" in s) + Number("run" in s)).toBe(1);
-          if (s.uses) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+(\.\d+){0,2}$/);
+          if (s.uses) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
           if (s.run) {
             const script = String(s.run).replace(/\$\{\{[^}]*\}\}/g, "X");
             const r = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
