@@ -22,6 +22,8 @@ interface Pod {
   name: string;
   /** Index of the workload in the input, for the anti-affinity check. */
   workload: number;
+  workloadName: string;
+  replica: number;
   req: Amount;
   /** Dominant share of one node, the sort key. */
   size: number;
@@ -56,12 +58,27 @@ export function pack(ws: readonly Workload[], budget: Budget): Packing {
   ws.forEach((w, wi) => {
     const s = size(w.podRequests, per);
     for (let i = 0; i < w.maxReplicas; i++) {
-      pods.push({ name: `${w.name}-${i}`, workload: wi, req: w.podRequests, size: s, spread: w.spreadRequired, ...(w.kind === "DaemonSet" ? { node: i } : {}) });
+      pods.push({
+        name: `${w.name}-${i}`,
+        workload: wi,
+        workloadName: w.name,
+        replica: i,
+        req: w.podRequests,
+        size: s,
+        spread: w.spreadRequired,
+        ...(w.kind === "DaemonSet" ? { node: i } : {}),
+      });
     }
   });
-  // DaemonSet pods first (they have no choice), then the biggest first; names break ties so the
-  // result is deterministic.
-  pods.sort((a, b) => Number(b.node !== undefined) - Number(a.node !== undefined) || b.size - a.size || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  // DaemonSet pods first (they have no choice), then the biggest first; workload name and replica
+  // number break ties, so the result is deterministic and web-10 comes after web-9.
+  pods.sort(
+    (a, b) =>
+      Number(b.node !== undefined) - Number(a.node !== undefined) ||
+      b.size - a.size ||
+      (a.workloadName < b.workloadName ? -1 : a.workloadName > b.workloadName ? 1 : 0) ||
+      a.replica - b.replica,
+  );
   const unplaced: Packing["unplaced"] = [];
   for (const p of pods) {
     if (!fits(p.req, per)) {
