@@ -13,7 +13,7 @@ export interface K8sObject {
   [k: string]: unknown;
 }
 
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"] as const;
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 interface Container {
@@ -90,8 +90,10 @@ export interface Workload {
   object: K8sObject;
 }
 
-function podTemplate(o: K8sObject): any {
+/** The pod template of a workload; a bare Pod is its own template. */
+export function podTemplateOf(o: K8sObject): any {
   if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
   return o.spec?.template;
 }
 
@@ -112,55 +114,78 @@ function requiresSpread(template: any): boolean {
   return terms.some((t: any) => t?.topologyKey === "kubernetes.io/hostname");
 }
 
-function parseTuning(o: K8sObject): Record<string, unknown> {
+/** The workload's rightsize.io/tuning annotation: the settings, {} when absent, or the reason it is unreadable. */
+export function readTuning(o: K8sObject): { ok: true; tuning: Record<string, unknown>; present: boolean } | { ok: false; error: string } {
   const text = o.metadata?.annotations?.[ANNOTATION.tuning];
-  if (typeof text !== "string") return {};
+  if (text === undefined) return { ok: true, tuning: {}, present: false };
+  if (typeof text !== "string") return { ok: false, error: `${ANNOTATION.tuning} is not a string` };
   try {
-    return JSON.parse(text) as Record<string, unknown>;
-  } catch {
-    return {};
+    const v = JSON.parse(text) as unknown;
+    if (!v || typeof v !== "object" || Array.isArray(v)) return { ok: false, error: `${ANNOTATION.tuning} is not a JSON object` };
+    return { ok: true, tuning: v as Record<string, unknown>, present: true };
+  } catch (e) {
+    return { ok: false, error: `${ANNOTATION.tuning} is not valid JSON (${(e as Error).message})` };
   }
+}
+
+function parseTuning(o: K8sObject): Record<string, unknown> {
+  const r = readTuning(o);
+  return r.ok ? r.tuning : {};
+}
+
+/** HPA bounds by target: `Kind/namespace/name` -> {min, max}. */
+export type HpaIndex = Map<string, { min: number; max: number }>;
+
+export function hpaIndex(objects: Iterable<K8sObject>): HpaIndex {
+  const out: HpaIndex = new Map();
+  for (const o of objects) addHpa(out, o);
+  return out;
+}
+
+/** Adds one object to the index when it is an HPA with a target. */
+export function addHpa(index: HpaIndex, o: K8sObject): void {
+  if (o.kind !== "HorizontalPodAutoscaler") return;
+  const ref = o.spec?.scaleTargetRef;
+  if (!ref?.name) return;
+  index.set(`${ref.kind}/${o.metadata?.namespace ?? ""}/${ref.name}`, { min: o.spec?.minReplicas ?? 1, max: o.spec?.maxReplicas ?? 1 });
+}
+
+export const isWorkload = (o: K8sObject): boolean => WORKLOAD_KINDS.includes(o.kind as WorkloadKind);
+
+/** One workload object with its HPA applied; DaemonSets count once per node. */
+export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workload {
+  const kind = o.kind as WorkloadKind;
+  const name = o.metadata?.name ?? "(unnamed)";
+  const hpa = hpas.get(`${kind}/${o.metadata?.namespace ?? ""}/${name}`);
+  let replicas: number;
+  if (kind === "DaemonSet") replicas = nodes;
+  else if (kind === "Pod") replicas = 1;
+  else if (kind === "Job" || kind === "CronJob") {
+    const spec = kind === "CronJob" ? o.spec?.jobTemplate?.spec : o.spec;
+    replicas = spec?.parallelism ?? 1;
+  } else replicas = o.spec?.replicas ?? hpa?.min ?? 1;
+  const maxReplicas = Math.max(replicas, hpa?.max ?? 0);
+  const template = podTemplateOf(o);
+  return {
+    name,
+    namespace: o.metadata?.namespace,
+    kind,
+    component: o.metadata?.annotations?.[ANNOTATION.component] ?? kind.toLowerCase(),
+    replicas,
+    maxReplicas,
+    podRequests: podRequests(template?.spec),
+    podLimits: podLimits(template?.spec),
+    surgePods: surgePods(o, maxReplicas),
+    spreadRequired: requiresSpread(template),
+    tuning: parseTuning(o),
+    object: o,
+  };
 }
 
 /** Every workload among the objects, with its HPA applied and DaemonSets counted once per node. */
 export function workloadsFrom(objects: readonly K8sObject[], nodes: number): Workload[] {
-  const hpaMax = new Map<string, { min: number; max: number }>();
-  for (const o of objects) {
-    if (o.kind !== "HorizontalPodAutoscaler") continue;
-    const ref = o.spec?.scaleTargetRef;
-    if (!ref?.name) continue;
-    hpaMax.set(`${ref.kind}/${o.metadata?.namespace ?? ""}/${ref.name}`, { min: o.spec?.minReplicas ?? 1, max: o.spec?.maxReplicas ?? 1 });
-  }
-  const out: Workload[] = [];
-  for (const o of objects) {
-    if (!WORKLOAD_KINDS.includes(o.kind as WorkloadKind)) continue;
-    const kind = o.kind as WorkloadKind;
-    const name = o.metadata?.name ?? "(unnamed)";
-    const hpa = hpaMax.get(`${kind}/${o.metadata?.namespace ?? ""}/${name}`);
-    let replicas: number;
-    if (kind === "DaemonSet") replicas = nodes;
-    else if (kind === "Job" || kind === "CronJob") {
-      const spec = kind === "CronJob" ? o.spec?.jobTemplate?.spec : o.spec;
-      replicas = spec?.parallelism ?? 1;
-    } else replicas = o.spec?.replicas ?? hpa?.min ?? 1;
-    const maxReplicas = Math.max(replicas, hpa?.max ?? 0);
-    const template = podTemplate(o);
-    out.push({
-      name,
-      namespace: o.metadata?.namespace,
-      kind,
-      component: o.metadata?.annotations?.[ANNOTATION.component] ?? kind.toLowerCase(),
-      replicas,
-      maxReplicas,
-      podRequests: podRequests(template?.spec),
-      podLimits: podLimits(template?.spec),
-      surgePods: surgePods(o, maxReplicas),
-      spreadRequired: requiresSpread(template),
-      tuning: parseTuning(o),
-      object: o,
-    });
-  }
-  return out;
+  const hpas = hpaIndex(objects);
+  return objects.filter(isWorkload).map((o) => workloadOf(o, nodes, hpas));
 }
 
 export interface Totals {

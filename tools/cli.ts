@@ -1,7 +1,7 @@
 // Shared by plan and render: read the stack file, run the program, map failures to exit codes.
 // 2 = the stack config is invalid (every problem printed as `key.path: message`), never a stack trace.
 import { ConfigError } from "../config/issues";
-import { type ProgramRun, runProgram } from "./program";
+import type { ProgramRun } from "./program";
 import { readStackFile, type StackFile, StackFileError } from "./stackfile";
 
 export const EXIT = { ok: 0, violation: 1, config: 2, internal: 3 } as const;
@@ -26,6 +26,8 @@ export async function loadStack(stack: string): Promise<Loaded | number> {
     throw e;
   }
   try {
+    // Loaded here, not at the top: plan starts the policy pack before it pays for loading the SDK.
+    const { runProgram } = await import("./program");
     return { file, run: await runProgram(file) };
   } catch (e) {
     const detail = (e as { detail?: unknown }).detail;

@@ -1,30 +1,119 @@
-// npm run plan -- <stack> [--json|--markdown]
-// Exit 0: no mandatory policy violated; 1: one is; 2: the stack config is invalid.
+// npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]
+// Runs the program under mocks and the real policy pack over the Analyzer protocol, as
+// `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
+// Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
+// Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
+import type { Budget } from "../policies/budget";
+import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
+import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
 import { EXIT, loadStack, main, UsageError } from "./cli";
-import { kubernetesObjects } from "./program";
-import { appImageReport, buildPlan, renderMarkdown, renderText } from "./report";
+import { PolicyPackError, startPolicyPack } from "./pack-process";
+import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
+import type { ProgramRun } from "./program";
+import { appImageReport, buildPlan, type PolicySummary, renderMarkdown, renderText, type Violation } from "./report";
 
-const USAGE = "usage: npm run plan -- <stack> [--json|--markdown]";
+const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]";
+export const PROJECT = "rightsize";
 
-export async function plan(argv: string[]): Promise<number> {
-  const flags = argv.filter((a) => a.startsWith("-"));
-  const args = argv.filter((a) => !a.startsWith("-"));
+interface Args {
+  stack: string;
+  format: "text" | "json" | "markdown";
+  policyConfig?: string;
+}
+
+export function parseArgs(argv: string[]): Args {
+  const rest = [...argv];
+  let policyConfig: string | undefined;
+  const at = rest.indexOf("--policy-pack-config");
+  if (at >= 0) {
+    policyConfig = rest[at + 1];
+    if (!policyConfig || policyConfig.startsWith("-")) throw new UsageError(USAGE);
+    rest.splice(at, 2);
+  }
+  const flags = rest.filter((a) => a.startsWith("-"));
+  const args = rest.filter((a) => !a.startsWith("-"));
   const unknown = flags.filter((f) => f !== "--json" && f !== "--markdown");
   if (unknown.length > 0 || args.length !== 1 || flags.length > 1) throw new UsageError(USAGE);
-  const loaded = await loadStack(args[0]!);
-  if (typeof loaded === "number") return loaded;
-  const p = buildPlan(
-    loaded.file.stack,
-    kubernetesObjects(loaded.run),
-    undefined,
-    "the CrossGuard policy pack is not wired into plan yet",
-    appImageReport(loaded.run.resources),
-  );
-  const stackFile = `Pulumi.${loaded.file.stack}.yaml`;
-  if (flags[0] === "--json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
-  else if (flags[0] === "--markdown") process.stdout.write(renderMarkdown(p, stackFile));
-  else process.stdout.write(renderText(p, stackFile));
-  return p.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+  const format = flags[0] === "--json" ? "json" : flags[0] === "--markdown" ? "markdown" : "text";
+  return { stack: args[0]!, format, ...(policyConfig ? { policyConfig } : {}) };
+}
+
+/** Every registered resource as the engine would hand it to the analyzer. */
+export function analyzedResources(stack: string, run: ProgramRun): AnalyzedResource[] {
+  return run.resources.map((r) => ({ urn: urnOf(stack, r.type, r.name), type: r.type, name: r.name, properties: r.inputs }));
+}
+
+/** The URN the engine would give a resource (parents are not known under mocks, so none are chained). */
+export function urnOf(stack: string, type: string, name: string): string {
+  return `urn:pulumi:${stack}::${PROJECT}::${type}::${name}`;
+}
+
+/** Diagnostics as plan's violations, naming Kubernetes objects `Kind/name` and the stack `stack <name>`. */
+export function summarize(stack: string, resources: readonly AnalyzedResource[], run: PolicyRun): PolicySummary {
+  const byUrn = new Map(resources.map((r) => [r.urn, r]));
+  const label = (d: Diagnostic): string => {
+    const r = byUrn.get(d.urn);
+    if (!r) return `stack ${stack}`;
+    const o = r.properties as { kind?: string; metadata?: { name?: string } };
+    return o.kind ? `${o.kind}/${o.metadata?.name ?? r.name}` : `${r.type}::${r.name}`;
+  };
+  const rank = { mandatory: 0, remediate: 1, advisory: 2, disabled: 3 } as const;
+  const violations: Violation[] = run.diagnostics
+    .map((d) => ({ policy: d.policy, enforcementLevel: d.enforcementLevel, resource: label(d), message: d.message }))
+    .sort((a, b) => rank[a.enforcementLevel] - rank[b.enforcementLevel] || a.policy.localeCompare(b.policy) || a.resource.localeCompare(b.resource));
+  const results = run.policies.map((p) => ({
+    name: p.name,
+    enforcementLevel: run.config.get(p.name)?.enforcementLevel ?? p.enforcementLevel,
+    violations: violations.filter((v) => v.policy === p.name).length,
+  }));
+  return { pack: run.pack, results, violations };
+}
+
+/** The budget the policy config pins, so the plan shows the budget the pack checks. */
+function pinnedBudget(run: PolicyRun): Budget | undefined {
+  const b = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
+  return b && "budget" in b ? b.budget : undefined;
+}
+
+export async function plan(argv: string[]): Promise<number> {
+  const args = parseArgs(argv);
+  let given: Record<string, PolicyConfig> = {};
+  try {
+    if (args.policyConfig) given = readPolicyConfigFile(args.policyConfig);
+  } catch (e) {
+    if (!(e instanceof PolicyConfigError)) throw e;
+    process.stderr.write(`${e.message}\n`);
+    return EXIT.config;
+  }
+  // The pack boots (about a second: node, the SDK, ts-node) while the program runs under mocks.
+  const pack = startPolicyPack();
+  try {
+    const loaded = await loadStack(args.stack);
+    if (typeof loaded === "number") return loaded;
+    const resources = analyzedResources(loaded.file.stack, loaded.run);
+    const { runPolicies } = await import("./analyzer");
+    const { kubernetesObjects } = await import("./program");
+    let run: PolicyRun;
+    try {
+      run = await runPolicies(pack, { stack: loaded.file.stack, project: PROJECT, resources, config: given });
+    } catch (e) {
+      if (e instanceof PolicyPackError && e.message.startsWith("the policy config is invalid")) {
+        process.stderr.write(`${args.policyConfig}: ${e.message}\n`);
+        return EXIT.config;
+      }
+      throw e;
+    }
+    const summary = summarize(loaded.file.stack, resources, run);
+    const pinned = pinnedBudget(run);
+    const p = buildPlan(loaded.file.stack, kubernetesObjects(loaded.run), summary, { appImage: appImageReport(loaded.run.resources), ...(pinned ? { pinned } : {}) });
+    const stackFile = `Pulumi.${loaded.file.stack}.yaml`;
+    if (args.format === "json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    else if (args.format === "markdown") process.stdout.write(renderMarkdown(p, stackFile));
+    else process.stdout.write(renderText(p, stackFile));
+    return p.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
+  } finally {
+    pack.close();
+  }
 }
 
 if (require.main === module) main(plan);

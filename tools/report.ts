@@ -39,7 +39,21 @@ export interface Plan {
   totals: Totals;
   packing: Packing;
   violations: Violation[];
-  policies: { evaluated: boolean; note?: string };
+  policies: { evaluated: boolean; note?: string; pack?: { name: string; version: string }; results?: PolicyResult[] };
+}
+
+/** One policy of the pack and how many violations it reported. */
+export interface PolicyResult {
+  name: string;
+  enforcementLevel: Violation["enforcementLevel"];
+  violations: number;
+}
+
+/** What the policy pack said, as plan shows it. */
+export interface PolicySummary {
+  pack: { name: string; version: string };
+  results: PolicyResult[];
+  violations: Violation[];
 }
 
 export class PlanError extends Error {}
@@ -69,14 +83,20 @@ export function appImageReport(resources: readonly { type: string; inputs: K8sOb
   return { source: "pinned", refs: [...refs].sort() };
 }
 
-export function buildPlan(stack: string, objects: readonly K8sObject[], violations: Violation[] | undefined, note?: string, appImage?: AppImageReport): Plan {
+/** `pinned` is the budget the policy config pins, which is the one the pack checks against. */
+export function buildPlan(
+  stack: string,
+  objects: readonly K8sObject[],
+  policies: PolicySummary | undefined,
+  opts: { note?: string; pinned?: Budget; appImage?: AppImageReport } = {},
+): Plan {
   const quota = objects.find((o) => o.kind === "ResourceQuota" && o.metadata?.name === BUDGET_QUOTA_NAME);
-  const budget = budgetFromAnnotations(quota?.metadata?.annotations);
+  const budget = opts.pinned ?? budgetFromAnnotations(quota?.metadata?.annotations);
   if (typeof budget === "string") throw new PlanError(`cannot read the node budget: ${budget}`);
   const ws = workloadsFrom(objects, budget.nodes);
   return {
     stack,
-    ...(appImage ? { appImage } : {}),
+    ...(opts.appImage ? { appImage: opts.appImage } : {}),
     budget,
     workloads: ws.map((w) => ({
       name: w.name,
@@ -90,8 +110,10 @@ export function buildPlan(stack: string, objects: readonly K8sObject[], violatio
     })),
     totals: totals(ws),
     packing: pack(ws, budget),
-    violations: violations ?? [],
-    policies: violations ? { evaluated: true } : { evaluated: false, ...(note ? { note } : {}) },
+    violations: policies?.violations ?? [],
+    policies: policies
+      ? { evaluated: true, pack: policies.pack, results: policies.results }
+      : { evaluated: false, ...(opts.note ? { note: opts.note } : {}) },
   };
 }
 
@@ -159,8 +181,19 @@ function imageLine(p: Plan): string[] {
 
 function policyLines(p: Plan): string[] {
   if (!p.policies.evaluated) return [`Policies: not evaluated${p.policies.note ? ` (${p.policies.note})` : ""}.`];
-  if (p.violations.length === 0) return ["Policies: all passed."];
-  return ["Policies:", ...p.violations.map((v) => `  [${v.enforcementLevel}] ${v.policy} on ${v.resource}: ${v.message}`)];
+  const results = p.policies.results ?? [];
+  const width = Math.max(...results.map((r) => r.name.length));
+  const lines = [
+    `Policies: ${p.policies.pack?.name} ${p.policies.pack?.version}, ${results.length} policies over the Analyzer protocol:`,
+    ...results.map((r) => `  ${r.violations > 0 ? "FAIL" : "pass"}  ${r.name.padEnd(width)}  ${r.enforcementLevel}${r.violations > 0 ? `, ${r.violations} violation(s)` : ""}`),
+  ];
+  if (p.violations.length === 0) return [...lines, "No violations."];
+  return [
+    ...lines,
+    "",
+    "Violations:",
+    ...p.violations.map((v) => `  [${v.enforcementLevel}] ${v.policy} on ${v.resource}:\n${v.message.split("\n").map((l) => `      ${l}`).join("\n")}`),
+  ];
 }
 
 export function renderText(p: Plan, stackFile: string): string {
@@ -220,7 +253,22 @@ export function renderMarkdown(p: Plan, stackFile: string): string {
     "",
     p.packing.fits ? `Packing: every pod fits on ${p.budget.nodes} node(s).` : `Packing: **${p.packing.unplaced.length} pod(s) do not fit**.`,
     "",
-    ...(p.violations.length > 0 ? [md(["level", "policy", "resource", "message"], p.violations.map((v) => [v.enforcementLevel, v.policy, v.resource, v.message]))] : policyLines(p)),
+    ...markdownPolicies(p, md),
     "",
   ].join("\n");
+}
+
+function markdownPolicies(p: Plan, md: (head: string[], body: string[][]) => string): string[] {
+  if (!p.policies.evaluated) return policyLines(p);
+  const results = p.policies.results ?? [];
+  const out = [
+    `Policies (${p.policies.pack?.name} ${p.policies.pack?.version}, run over the Analyzer protocol):`,
+    "",
+    md(["result", "policy", "level"], results.map((r) => [r.violations > 0 ? `**fail** (${r.violations})` : "pass", `\`${r.name}\``, r.enforcementLevel])),
+  ];
+  if (p.violations.length > 0) {
+    const cell = (s: string) => s.replace(/\n/g, "<br>");
+    out.push("", md(["level", "policy", "resource", "message"], p.violations.map((v) => [v.enforcementLevel, v.policy, v.resource, cell(v.message)])));
+  }
+  return out;
 }

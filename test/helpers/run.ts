@@ -1,7 +1,6 @@
 // Runs a tools/ command as a user would, in a child process (the program can load once per process).
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 
 export const ROOT = join(__dirname, "..", "..");
 
@@ -11,11 +10,11 @@ export interface Ran {
   stderr: string;
 }
 
-/** tsx's loader by absolute URL, so a child started in a temporary folder still finds it. */
-export const TSX = pathToFileURL(join(ROOT, "node_modules", "tsx", "dist", "loader.mjs")).href;
+/** The hook `npm run plan` uses, by absolute path, so a child started in a temporary folder still finds it. */
+export const REGISTER = join(ROOT, "tools", "register.js");
 
 export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT): Ran {
-  const r = spawnSync(process.execPath, ["--import", TSX, join(ROOT, "tools", `${tool}.ts`), ...args], {
+  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", `${tool}.ts`), ...args], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },

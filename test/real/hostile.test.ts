@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { ROOT, TSX } from "../helpers/run";
+import { ROOT, REGISTER } from "../helpers/run";
 
 type Doc = { config: Record<string, any> };
 type Edit = (d: Doc) => void;
@@ -97,7 +97,7 @@ const CASES: Case[] = [
 
 function runPlan(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["--import", TSX, join(ROOT, "tools", "plan.ts"), stack, "--json"], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "plan.ts"), stack, "--json"], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += String(d)));

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT, runTool, TSX } from "../helpers/run";
+import { ROOT, runTool, REGISTER } from "../helpers/run";
 
 /** Every credential in a stack file: plain values under password/masterKey keys, and `secure:` ciphertexts. */
 function secretsIn(stack: string): string[] {
@@ -56,7 +56,7 @@ describe.each(["dev", "prod"])("secrets of the %s stack", (stack) => {
 
 describe("stack outputs", () => {
   it("hold no secret value in plain text", async () => {
-    const r = spawnSync(process.execPath, ["--import", TSX, join(__dirname, "fixtures", "outputs.ts"), "dev"], { cwd: ROOT, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["-r", REGISTER, join(__dirname, "fixtures", "outputs.ts"), "dev"], { cwd: ROOT, encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);
     const text = r.stdout;
     expect(Object.keys(JSON.parse(text)).length).toBeGreaterThan(3);

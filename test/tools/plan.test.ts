@@ -43,19 +43,80 @@ describe("npm run plan", () => {
     expect(web.podLimits).toEqual({ cpuMillis: 500, memoryBytes: 512 * 1024 ** 2 });
   });
 
-  it("prints a table with a budget bar, and says policies were not evaluated", () => {
+  it("prints a table with a budget bar and every policy's result", () => {
     const r = runTool("plan", ["dev"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(r.stdout).toContain("Policies: not evaluated");
+    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 14 policies over the Analyzer protocol:");
+    expect(r.stdout).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
-  it("prints markdown for a pull-request comment", () => {
+  it("prints markdown for a pull-request comment, with every policy's result", () => {
     const r = runTool("plan", ["prod", "--markdown"]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain("### rightsize plan: `prod`");
+    expect(r.stdout).toContain("### rightsize plan: `prod` (no mandatory violation)");
     expect(r.stdout).toMatch(/^\| web \| Deployment \| 2-6 \|/m);
+    expect(r.stdout).toContain("| pass | `rightsize-enforce-node-budget` | mandatory |");
+  });
+
+  it("--json lists the pack and each policy's result", () => {
+    const p = JSON.parse(runTool("plan", ["dev", "--json"]).stdout);
+    expect(p.policies.evaluated).toBe(true);
+    expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
+    expect(p.policies.results).toHaveLength(14);
+    expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
+    expect(p.violations).toEqual([]);
+  });
+
+  it("exits 1 when the stack outgrows its budget, and prints the policy's message", () => {
+    // 60 web pods without database pools, so only the budget is wrong with the stack.
+    const edited = devYaml.replace("    replicas: 1\n", "    replicas: 60\n    database:\n      poolSize: 0\n      maxOverflow: 0\n");
+    expect(edited).not.toBe(devYaml);
+    const r = runTool("plan", ["big"], stackDir("big", edited));
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^  FAIL  rightsize-enforce-node-budget\s+mandatory, 1 violation\(s\)$/m);
+    expect(r.stdout).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 28 pods cannot be packed onto 1 node).");
+    expect(r.stdout).toContain("      Requests at rest: 9370m CPU / 21568Mi in 71 pods; at the rollout peak: 11040m CPU / 24832Mi in 79 pods.");
+  });
+
+  it("checks against the budget a policy config pins, and says so", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
+    const file = join(dir, "dev.json");
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-node-budget": { nodes: 1, cpu: "250m", memory: "8Gi", reserved: { cpu: "100m", memory: "1Gi" } } }));
+    const r = runTool("plan", ["dev", "--policy-pack-config", file, "--json"]);
+    expect(r.code).toBe(1);
+    const p = JSON.parse(r.stdout);
+    expect(p.budget.allocatable).toEqual({ cpuMillis: 150, memoryBytes: 7 * 1024 ** 3 });
+    expect(p.violations[0].message.split("\n")[1]).toBe(
+      "Budget (from policy config): 1 node of 250m CPU / 8Gi, reserved 100m CPU / 1Gi each: allocatable 150m CPU / 7Gi, at most 110 pods per node.",
+    );
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    it(`${stack} passes against the budget pinned in policy-config/${stack}.json, as CI runs it`, () => {
+      const r = runTool("plan", [stack, "--policy-pack-config", join(ROOT, "policy-config", `${stack}.json`), "--json"]);
+      expect(r.code).toBe(0);
+      const p = JSON.parse(r.stdout);
+      const quota = JSON.parse(runTool("plan", [stack, "--json"]).stdout).budget;
+      // The pin equals the budget the stack file declares, so pinning changes who may edit it, not the verdict.
+      expect(p.budget).toEqual(quota);
+      expect(p.violations).toEqual([]);
+    });
+  }
+
+  it("exits 2 on a policy config that does not match the pack's schema", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
+    const file = join(dir, "bad.json");
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-node-budget": { nodes: "three" }, "rightsize-missing-pdb": "sometimes" }));
+    const r = runTool("plan", ["dev", "--policy-pack-config", file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${file}: rightsize-missing-pdb: "sometimes" is not a valid enforcement level (advisory, mandatory, remediate, disabled)\n`);
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-node-budget": { nodes: "three" } }));
+    const r2 = runTool("plan", ["dev", "--policy-pack-config", file]);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toContain("rightsize-enforce-node-budget: nodes: invalid type, expected integer, given string");
   });
 
   const bad: [string, (y: string) => string, string][] = [
@@ -86,7 +147,7 @@ describe("npm run plan", () => {
   it("exits 2 with usage on bad arguments", () => {
     const r = runTool("plan", ["dev", "--yaml"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain("usage: npm run plan -- <stack> [--json|--markdown]");
+    expect(r.stderr).toContain("usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]");
   });
 });
 

@@ -1,0 +1,172 @@
+// npm run bench: figures and ratios, all measured in this one run; nothing here is asserted.
+// 1. `plan` for dev and prod (wall time, peak RSS) beside the floor, a bare `node` that only loads
+//    @pulumi/pulumi; rounds are interleaved so machine load hits all three alike. Target: <= 1.5x.
+// 2. AnalyzeStack on the real pack over gRPC for synthetic stacks of 100, 1,000 and 10,000 workloads,
+//    beside the time the pack's stack policies take in-process on the same objects.
+//    Target: 10,000 in <= 2 s, and <= 12x the 1,000 time.
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { join } from "node:path";
+import * as sdk from "@pulumi/policy";
+import type { StackValidationPolicy } from "@pulumi/policy";
+import { POLICIES } from "../policies/all";
+import { type AnalyzedResource, analyzeStackEncoded, configure, configureStack, connect, encodeStackRequest, getAnalyzerInfo } from "../tools/analyzer";
+import { type RunningPack, startPolicyPack } from "../tools/pack-process";
+import { reconcile } from "../tools/policy-config";
+import { syntheticStack } from "./synthetic";
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const pb = require("@pulumi/pulumi/proto/analyzer_pb");
+const ROOT = join(__dirname, "..");
+const RSS = join(__dirname, "rss.js");
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+const SIZES = (process.env.BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
+
+interface Sample {
+  ms: number;
+  rssMb: number;
+}
+
+function run(args: string[]): Sample {
+  const t = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, ["-r", RSS, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
+  const kb = Number(/RIGHTSIZE_BENCH_MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
+  return { ms, rssMb: kb / 1024 };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+
+function table(head: string[], rows: string[][]): string {
+  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ");
+  return [line(head), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
+}
+
+/** run-policy-pack from spawn to its port: the pack's boot, which plan waits for. */
+async function packBoot(): Promise<number> {
+  const t = process.hrtime.bigint();
+  const pack = startPolicyPack();
+  await pack.ready;
+  const ms = Number(process.hrtime.bigint() - t) / 1e6;
+  pack.close();
+  return ms;
+}
+
+async function planBench(): Promise<void> {
+  const commands: [string, string[]][] = [
+    ["floor: node loading @pulumi/pulumi", ["-e", 'require("@pulumi/pulumi")']],
+    ["plan dev", ["-r", "./tools/register.js", "tools/plan.ts", "dev"]],
+    ["plan prod", ["-r", "./tools/register.js", "tools/plan.ts", "prod"]],
+  ];
+  // One untimed round fills the transpile caches (ours and the CLI's ts-node cache for the pack).
+  for (const [, args] of commands) run(args);
+  const samples = commands.map(() => [] as Sample[]);
+  const boots: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    commands.forEach(([, args], j) => samples[j]!.push(run(args)));
+    boots.push(await packBoot());
+  }
+  const floor = { ms: median(samples[0]!.map((s) => s.ms)), rss: median(samples[0]!.map((s) => s.rssMb)) };
+  const rows = commands.map(([name], j) => {
+    const ms = samples[j]!.map((s) => s.ms);
+    const rss = median(samples[j]!.map((s) => s.rssMb));
+    return [name, fmtMs(median(ms)), fmtMs(Math.min(...ms)), `${rss.toFixed(0)} MB`, j === 0 ? "1.00x" : `${(median(ms) / floor.ms).toFixed(2)}x`, j === 0 ? "1.00x" : `${(rss / floor.rss).toFixed(2)}x`];
+  });
+  rows.splice(1, 0, ["pack boot: run-policy-pack to its port", fmtMs(median(boots)), fmtMs(Math.min(...boots)), "", `${(median(boots) / floor.ms).toFixed(2)}x`, ""]);
+  process.stdout.write(`plan against the floor (${ROUNDS} interleaved rounds; median, min; RSS of the process run, the pack's is below)\n`);
+  process.stdout.write(`${table(["command", "wall", "min", "peak RSS", "wall ratio", "RSS ratio"], rows)}\n`);
+  process.stdout.write("target: plan wall <= 1.50x the floor\n\n");
+}
+
+/** The pack's peak RSS from /proc (Linux); undefined elsewhere. */
+function packRssMb(pack: RunningPack): number | undefined {
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pack.pid}/status`, "utf8"))?.[1];
+    return kb ? Number(kb) / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const unknownCheckingProxy = (sdk as unknown as { unknownCheckingProxy<T>(o: T): T }).unknownCheckingProxy;
+
+/** The stack policies over the objects, as the SDK hands them over (a fresh proxied copy per policy). */
+async function inProcess(resources: readonly AnalyzedResource[]): Promise<number> {
+  const stackPolicies = POLICIES.filter((p): p is StackValidationPolicy => "validateStack" in p);
+  const prepared = stackPolicies.map(() =>
+    resources.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: unknownCheckingProxy(structuredClone(r.properties)) })),
+  );
+  const t = process.hrtime.bigint();
+  let violations = 0;
+  for (const [i, p] of stackPolicies.entries()) {
+    const config = p.name === "rightsize-enforce-node-budget" ? { maxPods: 110 } : {};
+    await p.validateStack({ resources: prepared[i], getConfig: () => config, stackTags: new Map() } as never, () => violations++);
+  }
+  if (violations > 0) throw new Error(`the synthetic stack should pass, got ${violations} violation(s)`);
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** What the pack's gRPC server spends turning the request bytes into messages (the SDK's google-protobuf), alone. */
+function decodeMs(bytes: Uint8Array): number {
+  const t = process.hrtime.bigint();
+  const req = pb.AnalyzeStackRequest.deserializeBinary(bytes);
+  for (const r of req.getResourcesList()) r.getProperties().toJavaScript();
+  return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+async function analyzeStackBench(): Promise<void> {
+  const pack = startPolicyPack();
+  try {
+    await pack.ready;
+    const call = connect(pack);
+    const info = await getAnalyzerInfo(call);
+    await configure(call, reconcile(info.policies, info.initialConfig, {}).config);
+    await configureStack(call, "bench", "rightsize");
+    const rows: string[][] = [];
+    const timings = new Map<number, number>();
+    for (const n of SIZES) {
+      const resources = syntheticStack(n);
+      const bytes = encodeStackRequest(resources);
+      const ms: number[] = [];
+      for (let i = 0; i < (n >= 10000 ? 2 : 3); i++) {
+        const t = process.hrtime.bigint();
+        const d = await analyzeStackEncoded(pack, bytes);
+        ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+        if (d.length > 0) throw new Error(`the synthetic stack should pass, got: ${d[0]!.message}`);
+      }
+      const local = await inProcess(resources);
+      timings.set(n, median(ms));
+      rows.push([
+        n.toLocaleString("en-US"),
+        resources.length.toLocaleString("en-US"),
+        `${(bytes.length / 1e6).toFixed(1)} MB`,
+        fmtMs(median(ms)),
+        fmtMs(decodeMs(bytes)),
+        fmtMs(local),
+      ]);
+    }
+    process.stdout.write("AnalyzeStack on the real pack over gRPC (request pre-encoded, as the engine encodes it natively; median)\n");
+    process.stdout.write(`${table(["workloads", "resources", "request", "AnalyzeStack", "decode + 1 toJavaScript (SDK)", "stack policies in-process"], rows)}\n`);
+    const [k1, k10] = [timings.get(1000), timings.get(10000)];
+    if (k1 && k10) process.stdout.write(`10,000 / 1,000: ${(k10 / k1).toFixed(1)}x (target <= 12x); 10,000: ${fmtMs(k10)} (target <= 2 s)\n`);
+    const rss = packRssMb(pack);
+    process.stdout.write(`pack process peak RSS: ${rss ? `${rss.toFixed(0)} MB` : "n/a (no /proc)"}\n`);
+  } finally {
+    pack.close();
+  }
+}
+
+async function main(): Promise<void> {
+  process.stdout.write(`rightsize bench: node ${process.version}, ${cpus().length} CPUs\n\n`);
+  if (process.env.BENCH_SKIP_PLAN !== "1") await planBench();
+  await analyzeStackBench();
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench failed: ${(e as Error).stack ?? String(e)}\n`);
+  process.exitCode = 1;
+});

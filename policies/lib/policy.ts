@@ -1,0 +1,96 @@
+// Builds CrossGuard policies from checks over Kubernetes objects, so every policy treats unknown values
+// and unreadable quantities the same way: as a violation at the policy's own level that says what could
+// not be checked, never as a pass (the SDK alone would downgrade it to advisory).
+import * as sdk from "@pulumi/policy";
+import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { QuantityError } from "../../config/quantity";
+import type { K8sObject } from "../reservations";
+import { describe } from "./k8s";
+
+// The SDK throws this when a policy reads a value that is unknown during preview. It is exported at run
+// time, but its typings leave it out.
+const UnknownValueError = (sdk as unknown as { UnknownValueError: new (...a: never[]) => Error }).UnknownValueError;
+
+function safeDescribe(o: K8sObject, fallback: string): string {
+  try {
+    return describe(o);
+  } catch {
+    return fallback;
+  }
+}
+
+/** Runs a check; an unknown value or a bad quantity becomes one message naming the object and the value. */
+export function guarded(o: K8sObject, fallbackName: string, fn: () => string[]): string[] {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof UnknownValueError) return [`${safeDescribe(o, fallbackName)}: cannot be checked at preview: ${e.message}`];
+    if (e instanceof QuantityError) return [`${safeDescribe(o, fallbackName)}: cannot be checked: ${e.message}`];
+    throw e;
+  }
+}
+
+export interface ResourceCheck {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  /** The objects the check reads (by kind, annotations); the rest are skipped. */
+  applies(o: K8sObject): boolean;
+  /** One message per violation; each names the object, the container and the numbers. */
+  check(o: K8sObject): string[];
+}
+
+export const isKubernetesType = (type: string): boolean => type.startsWith("kubernetes:") && !type.startsWith("kubernetes:yaml") && !type.startsWith("kubernetes:helm");
+
+export function resourcePolicy(c: ResourceCheck): ResourceValidationPolicy {
+  return {
+    name: c.name,
+    description: c.description,
+    enforcementLevel: c.enforcementLevel,
+    validateResource: (args, report) => {
+      if (!isKubernetesType(args.type)) return;
+      const o = args.props as K8sObject;
+      for (const m of guarded(o, args.name, () => (c.applies(o) ? c.check(o) : []))) report(m);
+    },
+  };
+}
+
+export interface StackObject {
+  urn: string;
+  name: string;
+  object: K8sObject;
+}
+
+export interface StackFinding {
+  message: string;
+  /** The resource it is about; none for the stack as a whole. */
+  urn?: string;
+}
+
+export interface StackCheck {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  configSchema?: PolicyConfigSchema;
+  check(objects: readonly StackObject[], config: Record<string, unknown>): StackFinding[];
+}
+
+export function stackPolicy(c: StackCheck): StackValidationPolicy {
+  return {
+    name: c.name,
+    description: c.description,
+    enforcementLevel: c.enforcementLevel,
+    ...(c.configSchema ? { configSchema: c.configSchema } : {}),
+    validateStack: (args, report) => {
+      const objects: StackObject[] = [];
+      for (const r of args.resources) {
+        if (!isKubernetesType(r.type)) continue;
+        const o = r.props as K8sObject;
+        // An object whose kind is unknown cannot be sorted into any check: say so rather than skip it.
+        const unreadable = guarded(o, `${r.type} ${r.name}`, () => (typeof o.kind === "string" ? (objects.push({ urn: r.urn, name: r.name, object: o }), []) : []));
+        for (const m of unreadable) report(m, r.urn);
+      }
+      for (const f of c.check(objects, args.getConfig<Record<string, unknown>>())) report(f.message, f.urn);
+    },
+  };
+}

@@ -1,0 +1,27 @@
+// A request larger than its limit is rejected by the API server at apply time; catching it at preview
+// names the container and both numbers before anything is touched.
+import { containersOf, cpuQuantity, describe, memoryQuantity, showCpu, showMemory } from "./lib/k8s";
+import { resourcePolicy } from "./lib/policy";
+import { isWorkload } from "./reservations";
+
+const RESOURCES = [
+  ["cpu", cpuQuantity, showCpu],
+  ["memory", memoryQuantity, showMemory],
+] as const;
+
+export const requestsOverLimits = resourcePolicy({
+  name: "rightsize-disallow-requests-over-limits",
+  description: "No container requests more CPU or memory than its limit.",
+  enforcementLevel: "advisory",
+  applies: isWorkload,
+  check: (o) =>
+    containersOf(o).flatMap(({ c, label }) =>
+      RESOURCES.flatMap(([r, parse, show]) => {
+        const req = c?.resources?.requests?.[r];
+        const lim = c?.resources?.limits?.[r];
+        if (req === undefined || lim === undefined) return [];
+        const [q, l] = [parse(req), parse(lim)];
+        return q > l ? [`${describe(o)}: ${label} requests.${r} ${show(q)} is larger than limits.${r} ${show(l)}`] : [];
+      }),
+    ),
+});

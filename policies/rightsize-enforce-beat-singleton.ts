@@ -1,0 +1,43 @@
+// Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA scales
+// it, a rollout never runs an old and a new one side by side, and the stack has only one.
+import { ANNOTATION } from "../components/shared/labels";
+import { describe } from "./lib/k8s";
+import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
+import { addHpa, type HpaIndex, isWorkload, surgePods, workloadOf } from "./reservations";
+
+export const BEAT = "celery-beat";
+
+export const beatSingleton = stackPolicy({
+  name: "rightsize-enforce-beat-singleton",
+  description: "Celery beat runs as exactly one pod, also during rollouts, so no schedule fires twice.",
+  enforcementLevel: "mandatory",
+  check: (objects) => {
+    const out: StackFinding[] = [];
+    const hpas: HpaIndex = new Map();
+    for (const { object: o, name, urn } of objects) {
+      if (o.kind === "HorizontalPodAutoscaler") out.push(...guarded(o, name, () => (addHpa(hpas, o), [])).map((message) => ({ message, urn })));
+    }
+    const beats: string[] = [];
+    for (const { object: o, name, urn } of objects) {
+      if (!isWorkload(o)) continue;
+      const msgs = guarded(o, name, () => {
+        if (o.metadata?.annotations?.[ANNOTATION.component] !== BEAT) return [];
+        beats.push(describe(o));
+        const w = workloadOf(o, 1, hpas);
+        const found: string[] = [];
+        if (w.kind === "DaemonSet") found.push(`${describe(o)}: Celery beat as a DaemonSet runs one scheduler per node; run it as one replica`);
+        else if (w.maxReplicas > 1) found.push(`${describe(o)}: Celery beat runs up to ${w.maxReplicas} replicas; every schedule would fire ${w.maxReplicas} times`);
+        const surge = surgePods(o, 1);
+        if (surge > 0) {
+          found.push(
+            `${describe(o)}: Celery beat rolls out with maxSurge ${surge}, so an old and a new scheduler run side by side and fire the same schedule; use strategy Recreate`,
+          );
+        }
+        return found;
+      });
+      out.push(...msgs.map((message) => ({ message, urn })));
+    }
+    if (beats.length > 1) out.push({ message: `${beats.length} Celery beat workloads (${beats.join(", ")}); the stack must run exactly one scheduler` });
+    return out;
+  },
+});

@@ -1,0 +1,37 @@
+// A Deployment that can run more than one replica has a PodDisruptionBudget, or a node drain may evict
+// every replica at once.
+import { describe, SelectorIndex } from "./lib/k8s";
+import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
+import { addHpa, type HpaIndex } from "./reservations";
+
+export const missingPdb = stackPolicy({
+  name: "rightsize-missing-pdb",
+  description: "Every Deployment that can run more than one replica is covered by a PodDisruptionBudget.",
+  enforcementLevel: "advisory",
+  check: (objects) => {
+    const out: StackFinding[] = [];
+    const hpas: HpaIndex = new Map();
+    const pdbs = new SelectorIndex<true>();
+    for (const { object: o, name, urn } of objects) {
+      const msgs = guarded(o, name, () => {
+        if (o.kind === "HorizontalPodAutoscaler") addHpa(hpas, o);
+        if (o.kind === "PodDisruptionBudget") pdbs.add(o.metadata?.namespace, o.spec?.selector, true);
+        return [];
+      });
+      out.push(...msgs.map((message) => ({ message, urn })));
+    }
+    for (const { object: o, name, urn } of objects) {
+      if (o.kind !== "Deployment") continue;
+      const msgs = guarded(o, name, () => {
+        const hpa = hpas.get(`Deployment/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`);
+        const most = Math.max(o.spec?.replicas ?? hpa?.min ?? 1, hpa?.max ?? 0);
+        if (most <= 1) return [];
+        const labels = o.spec?.template?.metadata?.labels;
+        if (pdbs.match(o.metadata?.namespace, labels).length > 0) return [];
+        return [`${describe(o)} runs up to ${most} replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once`];
+      });
+      out.push(...msgs.map((message) => ({ message, urn })));
+    }
+    return out;
+  },
+});

@@ -1,0 +1,68 @@
+// The GitHub workflows cannot run here, so their shape is checked: valid YAML, every step a pinned
+// action or a shell script bash accepts, and the commands and files they name exist.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT } from "../helpers/run";
+
+const DIR = join(ROOT, ".github", "workflows");
+const load = (f: string): any => parse(readFileSync(join(DIR, f), "utf8"));
+const steps = (wf: any): any[] => Object.values(wf.jobs).flatMap((j: any) => j.steps);
+const scripts = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as Record<string, string>;
+
+describe("workflows", () => {
+  const files = readdirSync(DIR).filter((f) => f.endsWith(".yml"));
+
+  it("are the pull-request and deploy workflows", () => {
+    expect(files.sort()).toEqual(["deploy.yml", "pull-request.yml"]);
+  });
+
+  for (const f of files) {
+    it(`${f}: every job runs on a runner, every step is a pinned action or a script bash accepts`, () => {
+      const wf = load(f);
+      expect(Object.keys(wf)).toEqual(expect.arrayContaining(["name", "on", "jobs"]));
+      for (const job of Object.values(wf.jobs) as any[]) {
+        expect(job["runs-on"]).toBe("ubuntu-24.04");
+        for (const s of job.steps) {
+          expect(Number("uses" in s) + Number("run" in s)).toBe(1);
+          if (s.uses) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@v\d+\.\d+\.\d+$/);
+          if (s.run) {
+            const script = String(s.run).replace(/\$\{\{[^}]*\}\}/g, "X");
+            const r = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
+            expect(r.stderr).toBe("");
+            expect(r.status).toBe(0);
+            for (const m of script.matchAll(/npm (?:run (?:--silent )?)?(\w+)/g)) if (m[1] !== "ci" && m[1] !== "test") expect(scripts).toHaveProperty(m[1]!);
+          }
+        }
+      }
+    });
+  }
+
+  it("pull-request: npm ci, the tests, a markdown plan per stack into the summary, and a guarded preview with the pack", () => {
+    const s = steps(load("pull-request.yml"));
+    const runs = s.filter((x) => x.run).map((x) => String(x.run));
+    expect(runs).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
+    const plan = runs.find((r) => r.includes("npm run --silent plan"))!;
+    expect(plan).toContain("for stack in dev prod");
+    expect(plan).toContain('--markdown --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" >> "$GITHUB_STEP_SUMMARY"');
+    const preview = s.find((x) => String(x.uses).startsWith("pulumi/actions@"))!;
+    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies" });
+    expect(preview.if).toBe("env.PULUMI_ACCESS_TOKEN != '' && env.KUBECONFIG_DATA != ''");
+  });
+
+  it("deploy: pulumi up per environment with the pack, prod after dev and behind the prod environment's approval", () => {
+    const wf = load("deploy.yml");
+    expect(wf.on.push.branches).toEqual(["main"]);
+    expect(wf.jobs["up-dev"].environment).toBe("dev");
+    expect(wf.jobs["up-prod"].environment).toBe("prod");
+    expect(wf.jobs["up-prod"].needs).toBe("up-dev");
+    for (const [job, stack] of [["up-dev", "dev"], ["up-prod", "prod"]] as const) {
+      const up = wf.jobs[job].steps.find((x: any) => String(x.uses).startsWith("pulumi/actions@"));
+      expect(up.with).toEqual({ command: "up", "stack-name": `\${{ vars.PULUMI_ORG }}/rightsize/${stack}`, policyPacks: "policies", policyPackConfigs: `policy-config/${stack}.json` });
+      expect(existsSync(join(ROOT, up.with.policyPackConfigs))).toBe(true);
+    }
+    expect(existsSync(join(ROOT, "policies", "PulumiPolicy.yaml"))).toBe(true);
+  });
+});

@@ -1,0 +1,189 @@
+// A compliant baseline stack, written as the components write their objects (ANNOTATION conventions in
+// components/shared/labels.ts): every policy passes on it, and each test changes one thing.
+import { ANNOTATION } from "../../components/shared/labels";
+import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../../policies/budget";
+import type { K8sObject } from "../../policies/reservations";
+import type { Bytes, Millicores } from "../../config/units";
+
+export const NS = "rightsize-test";
+const Mi = 1024 * 1024;
+
+export interface Sizes {
+  req: [string, string];
+  lim: [string, string];
+}
+
+export function container(name: string, image: string, s: Sizes, extra: Record<string, unknown> = {}): Record<string, any> {
+  return {
+    name,
+    image,
+    resources: { requests: { cpu: s.req[0], memory: s.req[1] }, limits: { cpu: s.lim[0], memory: s.lim[1] } },
+    securityContext: { allowPrivilegeEscalation: false, privileged: false, readOnlyRootFilesystem: true, capabilities: { drop: ["ALL"] } },
+    ...extra,
+  };
+}
+
+const httpProbe = (path: string, port: string | number) => ({ httpGet: { path, port }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+const tcpProbe = (port: number | string) => ({ tcpSocket: { port }, periodSeconds: 15, timeoutSeconds: 5, failureThreshold: 3 });
+const execProbe = (...command: string[]) => ({ exec: { command }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 3 });
+
+interface WorkloadOpts {
+  kind?: "Deployment" | "StatefulSet";
+  replicas?: number;
+  component: string;
+  role?: string;
+  tuning?: Record<string, unknown>;
+  containers: Record<string, any>[];
+  volumes?: Record<string, any>[];
+  strategy?: Record<string, unknown>;
+}
+
+export function workload(name: string, o: WorkloadOpts): K8sObject {
+  const selector = { "app.kubernetes.io/name": o.component, "app.kubernetes.io/instance": name };
+  const annotations: Record<string, string> = { [ANNOTATION.component]: o.component };
+  if (o.tuning) annotations[ANNOTATION.tuning] = JSON.stringify(o.tuning);
+  if (o.role) annotations[ANNOTATION.role] = o.role;
+  const kind = o.kind ?? "Deployment";
+  return {
+    apiVersion: "apps/v1",
+    kind,
+    metadata: { name, namespace: NS, labels: { ...selector, "app.kubernetes.io/part-of": "rightsize" }, annotations },
+    spec: {
+      replicas: o.replicas ?? 1,
+      selector: { matchLabels: selector },
+      ...(kind === "StatefulSet" ? { serviceName: name } : { strategy: o.strategy ?? { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } } }),
+      template: {
+        metadata: { labels: { ...selector, "rightsize.io/app-client": "true" } },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: 10001, runAsGroup: 10001, fsGroup: 10001, seccompProfile: { type: "RuntimeDefault" } },
+          automountServiceAccountToken: false,
+          containers: o.containers,
+          ...(o.volumes ? { volumes: o.volumes } : {}),
+        },
+      },
+    },
+  };
+}
+
+export function service(name: string, component: string, port: number): K8sObject {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace: NS },
+    spec: { selector: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": name }, ports: [{ port, targetPort: port }] },
+  };
+}
+
+export function pdb(name: string, component: string): K8sObject {
+  return {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata: { name, namespace: NS },
+    spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": name } } },
+  };
+}
+
+export function hpa(target: string, min: number, max: number): K8sObject {
+  return {
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name: target, namespace: NS },
+    spec: { scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: target }, minReplicas: min, maxReplicas: max },
+  };
+}
+
+export interface QuotaBudget {
+  nodes: number;
+  cpu: number;
+  memoryMi: number;
+  reservedCpu: number;
+  reservedMi: number;
+  maxPods?: number;
+}
+
+export function quota(b: QuotaBudget): K8sObject {
+  const budget = makeBudget({
+    nodes: b.nodes,
+    maxPods: b.maxPods ?? 110,
+    perNode: { cpuMillis: b.cpu as Millicores, memoryBytes: (b.memoryMi * Mi) as Bytes },
+    reservedPerNode: { cpuMillis: b.reservedCpu as Millicores, memoryBytes: (b.reservedMi * Mi) as Bytes },
+  });
+  return { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: BUDGET_QUOTA_NAME, namespace: NS, annotations: budgetAnnotations(budget) }, spec: { hard: {} } };
+}
+
+/** 003's machine: one node of 8 CPU / 16Gi, with the dev stack's reserve. */
+export const DEV_BUDGET: QuotaBudget = { nodes: 1, cpu: 8000, memoryMi: 16384, reservedCpu: 500, reservedMi: 1536 };
+
+/** Every workload the platform runs, compliant with every policy. Fresh objects on each call. */
+export function baseline(): K8sObject[] {
+  const app = "registry.example.com/rightsize/app:1.0.0";
+  return [
+    quota(DEV_BUDGET),
+    workload("web", {
+      replicas: 2,
+      component: "web",
+      tuning: { workers: 2, timeout: 120 },
+      containers: [container("web", app, { req: ["100m", "256Mi"], lim: ["500m", "512Mi"] }, { readinessProbe: httpProbe("/api/health", "http"), livenessProbe: httpProbe("/livez", "http") })],
+    }),
+    service("web", "web", 80),
+    pdb("web", "web"),
+    workload("postgres", {
+      kind: "StatefulSet",
+      component: "postgres",
+      tuning: { shared_buffers: "384MB", work_mem: "4MB" },
+      containers: [container("postgres", "postgres:15.6", { req: ["1", "1Gi"], lim: ["2", "1536Mi"] }, { readinessProbe: execProbe("pg_isready"), livenessProbe: tcpProbe(5432) })],
+    }),
+    service("postgres", "postgres", 5432),
+    workload("redis-broker", {
+      kind: "StatefulSet",
+      component: "redis",
+      role: "broker",
+      tuning: { maxmemory: "192mb", "maxmemory-policy": "noeviction" },
+      containers: [container("redis", "redis:7.0.15", { req: ["250m", "256Mi"], lim: ["1", "512Mi"] }, { readinessProbe: execProbe("redis-cli", "ping"), livenessProbe: tcpProbe(6379) })],
+    }),
+    service("redis-broker", "redis", 6379),
+    workload("celery-worker", {
+      component: "celery-worker",
+      tuning: { worker_concurrency: 4, worker_max_memory_per_child: 307200, task_time_limit: 3600, task_soft_time_limit: 3300, visibility_timeout: 4200 },
+      containers: [container("worker", app, { req: ["1", "1Gi"], lim: ["2500m", "2Gi"] })],
+    }),
+    workload("celery-beat", {
+      component: "celery-beat",
+      strategy: { type: "Recreate" },
+      containers: [container("beat", app, { req: ["50m", "128Mi"], lim: ["500m", "256Mi"] })],
+    }),
+    workload("playwright", {
+      component: "playwright",
+      tuning: {},
+      containers: [
+        container("chromium", "mcr.microsoft.com/playwright:v1.45.0-jammy", { req: ["1", "1536Mi"], lim: ["2", "3Gi"] }, {
+          readinessProbe: httpProbe("/json/version", 3000),
+          livenessProbe: tcpProbe(3000),
+          volumeMounts: [{ name: "dshm", mountPath: "/dev/shm" }],
+        }),
+      ],
+      volumes: [{ name: "dshm", emptyDir: { medium: "Memory", sizeLimit: "1Gi" } }],
+    }),
+    service("playwright", "playwright", 3000),
+  ];
+}
+
+export function find(objects: K8sObject[], kind: string, name: string): any {
+  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
+  if (!o) throw new Error(`no ${kind} ${name}`);
+  return o;
+}
+
+/** The baseline with one object changed in place. */
+export function changed(kind: string, name: string, edit: (o: any) => void): K8sObject[] {
+  const objects = baseline();
+  edit(find(objects, kind, name));
+  return objects;
+}
+
+/** The first app container of a workload. */
+export const main = (o: any): any => o.spec.template.spec.containers[0];
+
+export function setTuning(o: any, tuning: Record<string, unknown>): void {
+  o.metadata.annotations[ANNOTATION.tuning] = JSON.stringify(tuning);
+}
