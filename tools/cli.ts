@@ -31,6 +31,11 @@ export async function loadStack(stack: string): Promise<Loaded | number> {
     return { file, run: await runProgram(file) };
   } catch (e) {
     const detail = (e as { detail?: unknown }).detail;
+    const registered = (e as { registered?: string[] }).registered ?? [];
+    if (detail instanceof ConfigError && registered.length > 0) {
+      // Nothing half-applied: a config error after a registration is a bug in the program, not in the config.
+      throw new Error(`the stack config is invalid, yet ${registered.length} resource(s) registered first (${registered.slice(0, 3).join(", ")})`);
+    }
     if (detail instanceof ConfigError) {
       process.stderr.write(`${detail.message}\n`);
       return EXIT.config;

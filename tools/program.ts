@@ -96,8 +96,16 @@ export function sortRegistered(resources: Registered[]): Registered[] {
 export async function runProgram(file: StackFile, programPath = "../index"): Promise<ProgramRun> {
   const resources = installMocks(file.stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const mod = require(programPath) as Record<string, unknown>;
+  let mod: Record<string, unknown>;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    mod = require(programPath) as Record<string, unknown>;
+  } catch (e) {
+    // Whatever the program registered before it failed; bad config must stop it before the first one.
+    await drain();
+    if (e && typeof e === "object") (e as { registered?: string[] }).registered = resources.map((r) => `${r.type}::${r.name}`);
+    throw e;
+  }
   const outputs: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(mod)) {
     const seen = { secret: false };
