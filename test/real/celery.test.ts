@@ -54,7 +54,7 @@ describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
     const args = cmd.slice(1).map((a, i, all) => (all[i - 1] === "--app" ? "tasks:app" : all[i - 1] === "--hostname" ? NODE : a));
     celery = start(PYTHON, ["-m", "celery", ...args], { cwd: root, env: env() });
     const startup = container.startupProbe;
-    await waitFor(`the worker's readiness file (${celery?.output().slice(-2000)})`, startup.periodSeconds * startup.failureThreshold, () =>
+    await waitFor(() => `the worker's readiness file (${celery?.output().slice(-2000)})`, startup.periodSeconds * startup.failureThreshold, () =>
       probe(container.readinessProbe.exec.command).code === 0 ? true : undefined,
     );
   });

@@ -86,7 +86,7 @@ describe.skipIf(skip).each(["dev", "prod"])("gunicorn with the %s stack's config
       const startup = container.startupProbe;
       const budget = startup.periodSeconds * startup.failureThreshold;
       const base = `http://127.0.0.1:${port}`;
-      await waitFor(`gunicorn on ${base}${startup.httpGet.path} (${g.output()})`, budget, async () =>
+      await waitFor(() => `gunicorn on ${base}${startup.httpGet.path} (${g.output()})`, budget, async () =>
         (await get(`${base}${startup.httpGet.path}`, startup.timeoutSeconds)) === 200 ? true : undefined,
       );
       expect(await get(`${base}${container.readinessProbe.httpGet.path}`, container.readinessProbe.timeoutSeconds)).toBe(200);

@@ -1,4 +1,5 @@
-// At least 40 bad stack configs, each through the real `plan` command: exit 2, a message that names the
+// At least 40 bad stack configs, each through the real `render` command (it loads config exactly as
+// `plan` does, without starting the policy pack; test/tools/plan.test.ts covers plan's own exit 2): exit 2, a message that names the
 // key and the value, no stack trace, nothing registered (the runner refuses to report a config error
 // once any resource has registered), and no secret in the output.
 import { spawn } from "node:child_process";
@@ -95,9 +96,9 @@ const CASES: Case[] = [
   { what: "an empty stack file", edits: [], raw: "", key: "nodeBudget", shows: "is required" },
 ];
 
-function runPlan(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "plan.ts"), stack, "--json"], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render.ts"), stack, "--out", join(dir, "out")], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += String(d)));
@@ -115,7 +116,7 @@ describe("hostile stack configs", () => {
     const stack = c.stack === prod ? "prod" : "dev";
     const dir = mkdtempSync(join(tmpdir(), "rightsize-hostile-"));
     writeFileSync(join(dir, `Pulumi.${stack}.yaml`), c.raw ?? stringify(doc));
-    const r = await runPlan(dir, stack);
+    const r = await runRender(dir, stack);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stdout).toBe("");
     const line = r.stderr.split("\n").find((l) => l.trim().startsWith(`${c.key}:`));

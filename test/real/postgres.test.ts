@@ -51,7 +51,7 @@ describe.skipIf(skip).each(["dev", "prod"])("PostgreSQL with the %s stack's post
     const init = run(...asUser(TOOLS.initdb.bin, ["-D", data, "-U", "postgres", "--auth=trust", "--no-sync"]));
     expect(init.code, init.stderr).toBe(0);
     server = start(...asUser(TOOLS.postgres.bin, ["-D", data, "-c", `config_file=${confPath}`, "-c", "listen_addresses=", "-c", `unix_socket_directories=${sock}`]));
-    await waitFor(`postgres to accept connections (${server.output()})`, 60, () => (psql("SELECT 1").stdout.trim() === "1" ? true : undefined));
+    await waitFor(() => `postgres to accept connections (${server?.output()})`, 60, () => (psql("SELECT 1").stdout.trim() === "1" ? true : undefined));
   });
   afterAll(async () => {
     if (server) await stop(server);

@@ -58,7 +58,7 @@ describe.skipIf(skip).each(["dev", "prod"].flatMap((s) => instances(s).map((i) =
     const path = join(root, "redis.conf");
     writeFileSync(path, sandboxed);
     server = start(TOOLS.redisServer.bin, [path, "--port", "0", "--unixsocket", sock, "--unixsocketperm", "700"]);
-    await waitFor(`redis-server (${server?.output()})`, 30, () => (cli(["PING"]).stdout.trim() === "PONG" ? true : undefined));
+    await waitFor(() => `redis-server (${server?.output()})`, 30, () => (cli(["PING"]).stdout.trim() === "PONG" ? true : undefined));
   });
   afterAll(async () => {
     if (server) await stop(server);

@@ -108,7 +108,7 @@ export function freePort(): Promise<number> {
 }
 
 /** Polls until `check` returns a value or the deadline passes (the deadline is the probe's own budget). */
-export async function waitFor<T>(what: string, seconds: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
+export async function waitFor<T>(what: string | (() => string), seconds: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
   const deadline = Date.now() + seconds * 1000;
   let last: unknown;
   for (;;) {
@@ -118,7 +118,7 @@ export async function waitFor<T>(what: string, seconds: number, check: () => Pro
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out after ${seconds}s waiting for ${what}${last ? `: ${(last as Error).message}` : ""}`);
+    if (Date.now() > deadline) throw new Error(`timed out after ${seconds}s waiting for ${typeof what === "function" ? what() : what}${last ? `: ${(last as Error).message}` : ""}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
