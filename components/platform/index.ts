@@ -13,6 +13,7 @@ import { ExtraService } from "../extras";
 import { AppImage } from "../image";
 import { PlaywrightService } from "../playwright";
 import { PLAYWRIGHT } from "../shared/endpoints";
+import { databaseEnv } from "../shared/env";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
@@ -94,15 +95,17 @@ export class Platform extends pulumi.ComponentResource {
       const workerEnv = this.playwright ? [{ name: "RIGHTSIZE_PLAYWRIGHT_URL", value: this.playwright.connectUrl }] : [];
       this.celery = new Celery("celery", { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
     }
-    // Web sends tasks, so it loads the same Celery settings module and knows the broker password.
+    // Web reaches Postgres with the pool sizes max_connections was checked against. It sends tasks, so it
+    // also loads the same Celery settings module and knows the broker password.
+    const dbEnv = databaseEnv(c.web.database);
     const clientOf = this.celery
       ? {
-          env: clientEnv(),
+          env: [...dbEnv, ...clientEnv()],
           volumes: [clientVolume(this.celery.configMapName)],
           volumeMounts: [clientMount()],
           podAnnotations: { "rightsize.io/celery-config-sha256": this.celery.clientConfigHash },
         }
-      : {};
+      : { env: dbEnv };
     this.web = new WebService("web", { namespace: ns, config: c.web, image: this.image.web, dependsOn: ready, clientOf }, { parent: this });
 
     this.extras = {};

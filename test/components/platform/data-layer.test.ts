@@ -47,4 +47,13 @@ describe("the platform's data layer", () => {
       for (const v of Object.values((o as { stringData: Record<string, string> }).stringData)) expect(v).toBe("(secret)");
     }
   });
+
+  it("connects web to Postgres from its Secret, with the pool sizes max_connections was checked against", () => {
+    const env = find(objects, "Deployment", "web").spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
+    const byName = Object.fromEntries(env.map((e) => [e.name, e]));
+    expect(byName.POSTGRES_PASSWORD!.valueFrom).toEqual({ secretKeyRef: { name: POSTGRES.secret, key: POSTGRES.keys.password } });
+    expect(byName.DATABASE_URL!.value).toBe("postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@postgres:5432/$(POSTGRES_DB)");
+    expect(byName.RIGHTSIZE_DB_POOL_SIZE!.value).toBe("5");
+    expect(byName.RIGHTSIZE_DB_MAX_OVERFLOW!.value).toBe("5");
+  });
 });
