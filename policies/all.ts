@@ -1,5 +1,6 @@
 // Every policy of the pack, in the order the CLI lists them; index.ts serves them, tests read them here.
 import type { Policies } from "@pulumi/policy";
+import { redisSharedRole } from "./rightsize-configure-redis-shared-role";
 import { sharedBuffers } from "./rightsize-configure-shared-buffers";
 import { identicalProbes } from "./rightsize-disallow-identical-probes";
 import { requestsOverLimits } from "./rightsize-disallow-requests-over-limits";
@@ -10,6 +11,7 @@ import { celeryMemoryFit } from "./rightsize-enforce-celery-memory-fit";
 import { memoryEmptyDir } from "./rightsize-enforce-memory-emptydir-size";
 import { nodeBudget } from "./rightsize-enforce-node-budget";
 import { podSecurity } from "./rightsize-enforce-pod-security";
+import { postgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
 import { visibilityTimeout } from "./rightsize-enforce-visibility-timeout";
 import { missingPdb } from "./rightsize-missing-pdb";
 import { missingReadiness } from "./rightsize-missing-readiness-probe";
@@ -30,4 +32,6 @@ export const POLICIES: Policies = [
   memoryEmptyDir,
   missingPdb,
   sharedBuffers,
+  postgresMemoryRequest,
+  redisSharedRole,
 ];

@@ -131,7 +131,7 @@ export function baseline(): K8sObject[] {
       kind: "StatefulSet",
       component: "postgres",
       tuning: { shared_buffers: "384MB", work_mem: "4MB" },
-      containers: [container("postgres", "postgres:15.6", { req: ["1", "1Gi"], lim: ["2", "1536Mi"] }, { readinessProbe: execProbe("pg_isready"), livenessProbe: tcpProbe(5432) })],
+      containers: [container("postgres", "postgres:15.6", { req: ["1", "1536Mi"], lim: ["2", "1536Mi"] }, { readinessProbe: execProbe("pg_isready"), livenessProbe: tcpProbe(5432) })],
     }),
     service("postgres", "postgres", 5432),
     workload("redis-broker", {

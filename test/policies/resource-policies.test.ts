@@ -27,11 +27,33 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-memory-emptydir-size", "advisory"],
       ["rightsize-missing-pdb", "advisory"],
       ["rightsize-configure-shared-buffers", "advisory"],
+      ["rightsize-enforce-postgres-memory-request", "advisory"],
+      ["rightsize-configure-redis-shared-role", "advisory"],
     ]);
   });
 });
 
 const cases: [string, () => ReturnType<typeof baseline>, Finding[]][] = [
+  [
+    "a Postgres memory request below its limit",
+    () => changed("StatefulSet", "postgres", (o) => (main(o).resources.requests.memory = "1Gi")),
+    one(
+      "rightsize-enforce-postgres-memory-request",
+      "advisory",
+      "StatefulSet/postgres",
+      "StatefulSet postgres: container postgres requests.memory 1Gi is below limits.memory 1536Mi, which the tuning is sized from; under node pressure the pod is evicted or OOM-killed first. Set the request to the limit",
+    ),
+  ],
+  [
+    "a Redis shared by broker and cache",
+    () => changed("StatefulSet", "redis-broker", (o) => (o.metadata!.annotations!["rightsize.io/role"] = "shared")),
+    one(
+      "rightsize-configure-redis-shared-role",
+      "advisory",
+      "StatefulSet/redis-broker",
+      "StatefulSet redis-broker: one Redis (rightsize.io/role shared) is both the Celery broker and a cache; volatile-lru keeps queued tasks only while every cache key has a TTL, and a cache key without one is never evicted. Prefer a broker instance with noeviction and a separate cache instance (redis.cache)",
+    ),
+  ],
   [
     "a container without a cpu request and a memory limit",
     () =>

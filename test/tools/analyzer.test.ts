@@ -63,6 +63,8 @@ describe("the policy pack over the Analyzer protocol", () => {
       "rightsize-enforce-memory-emptydir-size:advisory",
       "rightsize-missing-pdb:advisory",
       "rightsize-configure-shared-buffers:advisory",
+      "rightsize-enforce-postgres-memory-request:advisory",
+      "rightsize-configure-redis-shared-role:advisory",
     ]);
     const schema = info.policies[0]!.configSchema!;
     expect(Object.keys(schema.properties!).sort()).toEqual(["cpu", "maxPods", "memory", "nodes", "reserved"]);
