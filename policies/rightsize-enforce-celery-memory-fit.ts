@@ -1,6 +1,7 @@
 // A prefork Celery worker holds `worker_concurrency` children, each recycled only after it passes
 // `worker_max_memory_per_child` (KiB), plus the parent. If that sum exceeds the container's memory
 // limit, the kernel kills the container before any child gets the chance to recycle.
+import { TUNING_KEY } from "../components/shared/labels";
 import { KiB, MiB } from "../config/units";
 import { componentOf, describe, mainContainer, memoryLimit, showMemory } from "./lib/k8s";
 import { resourcePolicy } from "./lib/policy";
@@ -9,7 +10,7 @@ import { isWorkload } from "./reservations";
 
 export const WORKER = "celery-worker";
 /** Tuning key (bytes) for the parent's resident memory; not a Celery setting, so it carries our prefix. */
-export const PARENT_KEY = "rightsize_parent_memory";
+export const PARENT_KEY = TUNING_KEY.celeryParentMemory;
 /** The parent with the app imported, when the component does not say. */
 export const DEFAULT_PARENT = 128 * MiB;
 

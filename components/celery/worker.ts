@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { CeleryPoolConfig } from "../../config/schema/celery";
 import { seconds } from "../../config/units";
-import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels, TUNING_KEY } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -84,7 +84,9 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       // (which the liveness probe reads) stays on.
       "--without-gossip", "--without-mingle",
     ];
-    const annotations = { [ANNOTATION.component]: WORKER_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(s), [ANNOTATION.role]: poolName };
+    // The parent's memory travels with the tuning so the memory-fit policy checks the derivation's own numbers.
+    const tuning = { ...s, [TUNING_KEY.celeryParentMemory]: p.parentMemory };
+    const annotations = { [ANNOTATION.component]: WORKER_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(tuning), [ANNOTATION.role]: poolName };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,

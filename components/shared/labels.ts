@@ -39,6 +39,12 @@ export function labelValue(s: string): string {
  *   those);
  * - role: what an instance is for where a component has several (Redis: broker, cache, shared).
  */
+/**
+ * Tuning keys that are not the software's own settings but that a policy needs to check the derivation
+ * with the component's numbers (bytes): a Celery worker's parent process.
+ */
+export const TUNING_KEY = { celeryParentMemory: "rightsize_parent_memory" } as const;
+
 export const ANNOTATION = {
   component: "rightsize.io/component",
   tuning: "rightsize.io/tuning",

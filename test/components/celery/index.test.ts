@@ -42,6 +42,7 @@ describe("Celery under mocks", () => {
       task_time_limit: 3600,
       task_soft_time_limit: 3300,
       visibility_timeout: 7200,
+      rightsize_parent_memory: 100 * 1024 * 1024,
     });
   });
 
