@@ -25,6 +25,22 @@ export function parsePgMemory(s: string): Bytes | undefined {
 }
 
 /**
+ * A Postgres memory value read the way Postgres reads it (for values a policy finds in rendered objects,
+ * which may come from anywhere): a number, integer or decimal, with an optional case-sensitive unit; a
+ * bare number is in the setting's own unit (`bareUnit`, 8kB blocks for shared_buffers).
+ */
+export function readPgMemory(v: unknown, bareUnit: number): { ok: true; bytes: number } | { ok: false; error: string } {
+  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return { ok: true, bytes: Math.floor(v * bareUnit) };
+  if (typeof v !== "string") return { ok: false, error: `${JSON.stringify(v)} is not a Postgres memory value` };
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(v);
+  if (!m) return { ok: false, error: `${JSON.stringify(v)} is not a Postgres memory value` };
+  const unit = m[2]!;
+  const mult = unit === "" ? bareUnit : unit === "B" ? 1 : PG_UNITS.find(([u]) => u === unit)?.[1];
+  if (mult === undefined) return { ok: false, error: `${JSON.stringify(v)} has unit "${unit}"; Postgres takes B, kB, MB, GB or TB (case-sensitive)` };
+  return { ok: true, bytes: Math.floor(Number(m[1]) * mult) };
+}
+
+/**
  * Bytes -> Postgres' notation, rounded down to the setting's base unit (8kB blocks for shared_buffers, kB
  * for work_mem, MB for max_wal_size) and written with the largest unit that divides it exactly, as SHOW
  * prints it: 402653184 -> "384MB", 1207959552 -> "1152MB".
