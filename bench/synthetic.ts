@@ -2,8 +2,8 @@
 // replicas, compliant with every policy) and a ResourceQuota budget they fit, so each policy runs its
 // whole path rather than stopping at a first violation.
 import type { AnalyzedResource } from "../tools/analyzer";
-import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../policies/budget";
-import type { Bytes, Millicores } from "../config/units";
+import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../model/budget";
+import type { Bytes, Millicores } from "../model/units";
 
 const NS = "bench";
 const Mi = 1024 * 1024;

@@ -1,10 +1,10 @@
 // One Redis serving as both broker and cache must evict only keys with a TTL (volatile-lru): queued tasks
 // have none, so they survive, but cache entries written without a TTL are never evicted and memory can still
 // run out. Two instances (broker: noeviction, cache: allkeys-lru) are the safer shape; this says so.
-import { ANNOTATION } from "../components/shared/labels";
-import { componentOf, describe, roleOf } from "./lib/k8s";
+import { ANNOTATION } from "../model/annotations";
+import { componentOf, describe, roleOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "./reservations";
+import { isWorkload } from "../model/k8s";
 
 export const redisSharedRole = resourcePolicy({
   name: "rightsize-configure-redis-shared-role",

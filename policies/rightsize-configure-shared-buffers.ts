@@ -1,10 +1,11 @@
 // Postgres' shared_buffers lives inside the container's memory limit next to work_mem per sort, the
 // maintenance memory and every connection; above 40% of the limit little is left for those.
-import { componentOf, describe, mainContainer, memoryLimit, showMemory } from "./lib/k8s";
+import { componentOf, describe, mainContainer, memoryLimit } from "../model/k8s";
+import { showMemory } from "../model/quantity";
 import { parsePostgresMemory } from "./lib/postgres";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
-import { isWorkload } from "./reservations";
+import { isWorkload } from "../model/k8s";
 
 /** Postgres' own default when the component does not set it. */
 export const DEFAULT_SHARED_BUFFERS = "128MB";

@@ -1,8 +1,9 @@
 // A request larger than its limit is rejected by the API server at apply time; catching it at preview
 // names the container and both numbers before anything is touched.
-import { containersOf, cpuQuantity, describe, memoryQuantity, showCpu, showMemory } from "./lib/k8s";
+import { containersOf, describe } from "../model/k8s";
+import { cpuQuantity, memoryQuantity, showCpu, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "./reservations";
+import { isWorkload } from "../model/k8s";
 
 const RESOURCES = [
   ["cpu", cpuQuantity, showCpu],

@@ -1,9 +1,10 @@
 // Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA scales
 // it, a rollout never runs an old and a new one side by side, and the stack has only one.
-import { ANNOTATION } from "../components/shared/labels";
-import { describe } from "./lib/k8s";
+import { ANNOTATION } from "../model/annotations";
+import { describe } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex, isWorkload, surgePods, workloadOf } from "./reservations";
+import { addHpa, type HpaIndex, surgePods, workloadOf } from "../model/reservations";
+import { isWorkload } from "../model/k8s";
 
 export const BEAT = "celery-beat";
 

@@ -1,12 +1,13 @@
 // A prefork Celery worker holds `worker_concurrency` children, each recycled only after it passes
 // `worker_max_memory_per_child` (KiB), plus the parent. If that sum exceeds the container's memory
 // limit, the kernel kills the container before any child gets the chance to recycle.
-import { TUNING_KEY } from "../components/shared/labels";
-import { KiB, MiB } from "../config/units";
-import { componentOf, describe, mainContainer, memoryLimit, showMemory } from "./lib/k8s";
+import { TUNING_KEY } from "../model/annotations";
+import { KiB, MiB } from "../model/units";
+import { componentOf, describe, mainContainer, memoryLimit } from "../model/k8s";
+import { showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 import { numberSetting, tuningOf } from "./lib/tuning";
-import { isWorkload } from "./reservations";
+import { isWorkload } from "../model/k8s";
 
 export const WORKER = "celery-worker";
 /** Tuning key (bytes) for the parent's resident memory; not a Celery setting, so it carries our prefix. */

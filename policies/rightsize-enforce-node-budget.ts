@@ -3,12 +3,13 @@
 // Rule 2: every pod replica packs onto the nodes, first-fit-decreasing (no pod bigger than a node,
 //         required anti-affinity means one replica per node).
 // Rule 3: maxPods per node holds, at rest and at the peak.
-import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "./budget";
+import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../model/budget";
 import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "./lib/budget-config";
-import { showCpu, showMemory } from "./lib/k8s";
+import { showCpu, showMemory } from "../model/quantity";
 import { guarded, stackPolicy, type StackFinding, type StackObject } from "./lib/policy";
-import { pack, UNPLACED } from "./packing";
-import { addHpa, type HpaIndex, isWorkload, totals, type Workload, workloadOf } from "./reservations";
+import { pack, UNPLACED } from "../model/packing";
+import { addHpa, type HpaIndex, totals, type Workload, workloadOf } from "../model/reservations";
+import { isWorkload } from "../model/k8s";
 
 export const NAME = NODE_BUDGET_POLICY;
 

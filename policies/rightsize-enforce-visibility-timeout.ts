@@ -1,9 +1,9 @@
 // With Redis as the broker, a task not acknowledged within visibility_timeout is delivered again. Long
 // tasks acknowledge late, so a visibility timeout at or below the hard time limit runs them twice.
-import { componentOf, describe } from "./lib/k8s";
+import { componentOf, describe } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { numberSetting, tuningOf } from "./lib/tuning";
-import { isWorkload } from "./reservations";
+import { isWorkload } from "../model/k8s";
 import { WORKER } from "./rightsize-enforce-celery-memory-fit";
 
 /** kombu's Redis transport default, in seconds. */

@@ -1,8 +1,8 @@
 // A Deployment that can run more than one replica has a PodDisruptionBudget, or a node drain may evict
 // every replica at once.
-import { describe, SelectorIndex } from "./lib/k8s";
+import { describe, SelectorIndex } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex } from "./reservations";
+import { addHpa, type HpaIndex } from "../model/reservations";
 
 export const missingPdb = stackPolicy({
   name: "rightsize-missing-pdb",

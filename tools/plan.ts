@@ -3,14 +3,15 @@
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
-import type { Budget } from "../policies/budget";
+import type { Budget } from "../model/budget";
 import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
 import { EXIT, loadStack, main, UsageError } from "./cli";
 import { PolicyPackError, startPolicyPack } from "./pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
 import type { ProgramRun } from "./program";
-import { appImageReport, buildPlan, type PolicySummary, renderMarkdown, renderText, type Violation } from "./report";
+import { appImageReport, buildPlan, type PolicySummary, type Violation } from "./build-plan";
+import { renderMarkdown, renderText } from "./report";
 
 const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]";
 export const PROJECT = "rightsize";

@@ -2,7 +2,7 @@
 // registers, exactly as the program built it. No engine, no cluster, no CLI.
 import * as pulumi from "@pulumi/pulumi";
 import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
-import type { K8sObject } from "../policies/reservations";
+import type { K8sObject } from "../model/k8s";
 import type { StackFile } from "./stackfile";
 
 export interface Registered {

@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { K8sObject } from "../policies/reservations";
+import type { K8sObject } from "../model/k8s";
 import { EXIT, loadStack, main, UsageError } from "./cli";
 import { kubernetesObjects } from "./program";
 

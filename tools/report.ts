@@ -1,121 +1,7 @@
-// The capacity plan: built from the objects the program registered (tuning is read from them, never
-// recomputed), with the same reservation math as the policy pack.
-import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
-import { ANNOTATION } from "../components/shared/labels";
-import { formatCpu, formatMemory } from "../config/quantity";
-import { type Bytes, GiB, type Millicores } from "../config/units";
-import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../policies/budget";
-import { pack, type Packing } from "../policies/packing";
-import { type K8sObject, type Totals, totals, workloadsFrom } from "../policies/reservations";
-
-export interface Violation {
-  policy: string;
-  enforcementLevel: "advisory" | "mandatory" | "remediate" | "disabled";
-  resource: string;
-  message: string;
-}
-
-export interface PlanWorkload {
-  name: string;
-  component: string;
-  kind: string;
-  replicas: number;
-  maxReplicas: number;
-  podRequests: Amount;
-  podLimits: Amount;
-  tuning: Record<string, unknown>;
-}
-
-/** Where the app image comes from; a build spec is never run offline. */
-export type AppImageReport =
-  | { source: "pinned"; refs: string[] }
-  | { source: "build"; built: false; note: string; targets: { target: string; imageName: string; placeholder: string }[] };
-
-export interface Plan {
-  stack: string;
-  appImage?: AppImageReport;
-  budget: Budget;
-  workloads: PlanWorkload[];
-  totals: Totals;
-  packing: Packing;
-  violations: Violation[];
-  policies: { evaluated: boolean; note?: string; pack?: { name: string; version: string }; results?: PolicyResult[] };
-}
-
-/** One policy of the pack and how many violations it reported. */
-export interface PolicyResult {
-  name: string;
-  enforcementLevel: Violation["enforcementLevel"];
-  violations: number;
-}
-
-/** What the policy pack said, as plan shows it. */
-export interface PolicySummary {
-  pack: { name: string; version: string };
-  results: PolicyResult[];
-  violations: Violation[];
-}
-
-export class PlanError extends Error {}
-
-const APP_COMPONENTS = ["web", "celery-worker", "celery-beat"];
-
-/** The app image as the program registered it: docker builds (not run offline) or the pinned references. */
-export function appImageReport(resources: readonly { type: string; inputs: K8sObject }[]): AppImageReport {
-  const builds = resources.filter((r) => r.type === DOCKER_IMAGE_TYPE);
-  if (builds.length > 0) {
-    return {
-      source: "build",
-      built: false,
-      note: "build spec, not built offline: workloads show a placeholder digest of zeros",
-      targets: builds.map((r) => {
-        const imageName = String(r.inputs.imageName);
-        return { target: String((r.inputs.build as { target?: unknown } | undefined)?.target ?? ""), imageName, placeholder: placeholderDigest(imageName) };
-      }),
-    };
-  }
-  const refs = new Set<string>();
-  for (const r of resources) {
-    const o = r.inputs;
-    if (o.kind !== "Deployment" || !APP_COMPONENTS.includes(o.metadata?.annotations?.[ANNOTATION.component] ?? "")) continue;
-    for (const c of o.spec?.template?.spec?.containers ?? []) if (typeof c.image === "string") refs.add(c.image);
-  }
-  return { source: "pinned", refs: [...refs].sort() };
-}
-
-/** `pinned` is the budget the policy config pins, which is the one the pack checks against. */
-export function buildPlan(
-  stack: string,
-  objects: readonly K8sObject[],
-  policies: PolicySummary | undefined,
-  opts: { note?: string; pinned?: Budget; appImage?: AppImageReport } = {},
-): Plan {
-  const quota = objects.find((o) => o.kind === "ResourceQuota" && o.metadata?.name === BUDGET_QUOTA_NAME);
-  const budget = opts.pinned ?? budgetFromAnnotations(quota?.metadata?.annotations);
-  if (typeof budget === "string") throw new PlanError(`cannot read the node budget: ${budget}`);
-  const ws = workloadsFrom(objects, budget.nodes);
-  return {
-    stack,
-    ...(opts.appImage ? { appImage: opts.appImage } : {}),
-    budget,
-    workloads: ws.map((w) => ({
-      name: w.name,
-      component: w.component,
-      kind: w.kind,
-      replicas: w.replicas,
-      maxReplicas: w.maxReplicas,
-      podRequests: w.podRequests,
-      podLimits: w.podLimits,
-      tuning: w.tuning,
-    })),
-    totals: totals(ws),
-    packing: pack(ws, budget),
-    violations: policies?.violations ?? [],
-    policies: policies
-      ? { evaluated: true, pack: policies.pack, results: policies.results }
-      : { evaluated: false, ...(opts.note ? { note: opts.note } : {}) },
-  };
-}
+// The capacity plan rendered for people: a text table with fill bars, or markdown for a pull request.
+import { showCpu, showMemory } from "../model/quantity";
+import type { Budget } from "../model/budget";
+import type { Plan, PlanWorkload } from "./build-plan";
 
 /** The tuning values worth a column in the text table, per component; the JSON has them all. */
 const HEADLINE: Record<string, string[]> = {
@@ -129,9 +15,8 @@ const HEADLINE: Record<string, string[]> = {
   extra: ["image", "port"],
 };
 
-const cpu = (m: number) => formatCpu(m as Millicores);
-/** Display only (the JSON carries exact bytes): Gi with one decimal from 1Gi up, else exact. */
-const mem = (b: number) => (b >= GiB ? `${(b / GiB).toFixed(1).replace(/\.0$/, "")}Gi` : formatMemory(b as Bytes));
+const cpu = showCpu;
+const mem = (b: number) => showMemory(b, "compact");
 const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part * 100) / whole)}%` : "-");
 
 function bar(part: number, whole: number, width = 30): string {

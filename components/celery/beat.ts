@@ -1,10 +1,11 @@
 // Celery beat: a singleton (replicas 1, Recreate) whose schedule state lives on a writable volume.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { formatMemory } from "../../config/quantity";
+import { formatMemory } from "../../model/quantity";
 import type { CeleryBeatConfig } from "../../config/schema/celery";
-import { seconds } from "../../config/units";
-import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { seconds } from "../../model/units";
+import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";

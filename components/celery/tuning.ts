@@ -1,9 +1,9 @@
 // Celery worker settings derived from each pool's container limits. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { formatCpu, formatMemory } from "../../config/quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import type { StackConfig } from "../../config/schema";
 import type { CeleryConfig, CeleryPoolConfig } from "../../config/schema/celery";
-import { type Bytes, type Seconds, KiB, seconds } from "../../config/units";
+import { type Bytes, type Seconds, KiB, seconds } from "../../model/units";
 
 /** Per-pool settings keyed as Celery spells them (visibility_timeout flattened from broker_transport_options). */
 export interface PoolSettings {

@@ -2,9 +2,10 @@
 // resources and probes, the same secure pod defaults as every other workload.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { formatMemory } from "../../config/quantity";
+import { formatMemory } from "../../model/quantity";
 import type { ExtraConfig } from "../../config/schema/extras";
-import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { ANNOTATION } from "../../model/annotations";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";

@@ -1,8 +1,8 @@
 // Meilisearch options derived from the container's limits. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { formatCpu, formatMemory } from "../../config/quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import type { MeilisearchConfig } from "../../config/schema/meilisearch";
-import { type Bytes, bytes, MiB, type Seconds, seconds } from "../../config/units";
+import { type Bytes, bytes, MiB, type Seconds, seconds } from "../../model/units";
 
 /** Options keyed as Meilisearch's environment variables spell them, valued as it takes them. */
 export interface MeilisearchSettings {

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config/schema";
-import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../policies/budget";
+import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../model/budget";
 import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
 import { Redis } from "../redis";

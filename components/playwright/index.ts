@@ -2,11 +2,12 @@
 // derived from its memory limit.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { formatMemory } from "../../config/quantity";
+import { formatMemory } from "../../model/quantity";
 import type { PlaywrightConfig } from "../../config/schema/playwright";
-import { bytes, seconds } from "../../config/units";
+import { bytes, seconds } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
-import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, type WritableDir, writableDirs } from "../shared/security";

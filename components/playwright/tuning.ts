@@ -1,8 +1,8 @@
 // Browser service settings derived from its memory limit. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { formatMemory } from "../../config/quantity";
+import { formatMemory, showMemory } from "../../model/quantity";
 import type { PlaywrightConfig } from "../../config/schema/playwright";
-import { bytes, MiB } from "../../config/units";
+import { MiB } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
 
 /** Settings keyed as the service takes them: its environment variables, and Chromium's flags as `args`. */
@@ -24,7 +24,7 @@ export interface PlaywrightSettings {
 export const HEAP_PERCENT = { min: 15, default: 20, max: 25 } as const;
 
 /** Whole MiB as a quantity ("2Gi" when it divides), for messages. */
-const mib = (b: number) => formatMemory(bytes(Math.round(b / MiB) * MiB));
+const mib = (b: number) => showMemory(Math.round(b / MiB) * MiB);
 
 /** --max-old-space-size in MiB: nodeHeap, or 20% of the limit rounded down. */
 export function heapMiB(c: PlaywrightConfig): number {

@@ -2,11 +2,12 @@
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { formatMemory } from "../../config/quantity";
+import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
-import { seconds } from "../../config/units";
+import { seconds } from "../../model/units";
 import { POSTGRES } from "../shared/endpoints";
-import { ANNOTATION, APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";

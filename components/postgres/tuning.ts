@@ -1,11 +1,11 @@
 // PostgreSQL settings derived from the container's limits: pgtune's "web" profile, computed from the
 // memory limit M and CPU limit C of the container, never the node's. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { floorTo, formatPgMemory } from "../../config/native-units";
-import { formatMemory } from "../../config/quantity";
+import { floorTo, formatPgMemory } from "../../model/native-units";
+import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
 import type { WebConfig } from "../../config/schema/web";
-import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../config/units";
+import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../model/units";
 import { gunicornSettings, ROLLING_SURGE } from "../web/tuning";
 
 /** Postgres' own default; the app's demand must leave these free for an administrator. */

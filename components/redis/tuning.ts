@@ -1,10 +1,10 @@
 // Redis directives derived from the container's memory limit and the instance's role. Pure: no @pulumi
 // imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { formatRedisMemory } from "../../config/native-units";
-import { formatMemory } from "../../config/quantity";
+import { formatRedisMemory } from "../../model/native-units";
+import { formatMemory } from "../../model/quantity";
 import type { EvictionPolicy, RedisInstanceConfig, RedisRole } from "../../config/schema/redis";
-import { type Bytes, bytes, MiB, type Seconds, seconds } from "../../config/units";
+import { type Bytes, bytes, MiB, type Seconds, seconds } from "../../model/units";
 
 /** Directives keyed as redis.conf spells them, valued as Redis takes them (maxmemory in bytes). */
 export interface RedisSettings {

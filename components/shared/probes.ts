@@ -1,6 +1,6 @@
 // Typed probes: timings are Seconds, so a millisecond value cannot slip in, and each kind carries
 // only its own fields.
-import type { Seconds } from "../../config/units";
+import type { Seconds } from "../../model/units";
 
 export interface ProbeTiming {
   readonly periodSeconds: Seconds;

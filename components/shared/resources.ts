@@ -1,5 +1,5 @@
 import type { Resources } from "../../config/schema/common";
-import { formatCpu, formatMemory } from "../../config/quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 
 export interface K8sResources {
   requests: { cpu: string; memory: string };

@@ -2,8 +2,8 @@
 // DNS name, the PVC template, and the single-replica spec they share.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
-import { formatMemory } from "../../config/quantity";
-import type { Bytes } from "../../config/units";
+import { formatMemory } from "../../model/quantity";
+import type { Bytes } from "../../model/units";
 import type { Labels } from "./labels";
 
 /** The Service named after the StatefulSet (its serviceName); clients connect to `<name>:<port>`. */

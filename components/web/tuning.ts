@@ -1,8 +1,8 @@
 // Gunicorn settings derived from the web container's limits. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { formatCpu, formatMemory } from "../../config/quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import type { WebConfig } from "../../config/schema/web";
-import { type Bytes, type Millicores, type Seconds, seconds } from "../../config/units";
+import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/units";
 
 /** Settings keyed as gunicorn spells them, in the order they are written to gunicorn.conf.py. */
 export interface GunicornSettings {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatCpu, formatMemory } from "../quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import { cpu, memory } from "./common";
 
 /**

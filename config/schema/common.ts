@@ -1,8 +1,8 @@
 // Building blocks shared by every workload's schema. Pure: zod and our own modules only.
 import { z } from "zod";
-import { formatCpu, formatMemory, tryParseQuantity, toBytes, toMillicores } from "../quantity";
+import { formatCpu, formatMemory, tryParseQuantity, toBytes, toMillicores } from "../../model/quantity";
 import { Secret } from "../secret";
-import { type Bytes, type Millicores, type Seconds, seconds } from "../units";
+import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/units";
 
 /** The most replicas any one workload may ask for: beyond it a typo (10000 for 10) is likelier than intent. */
 export const MAX_REPLICAS = 500;

@@ -1,7 +1,7 @@
 // `extras.<name>`: small services that need no derived tuning (Flower, Mailpit, a frontend, other app
 // services). Same contract as every workload: a pinned image, and resources and probes are required.
 import { z } from "zod";
-import { formatCpu, formatMemory } from "../quantity";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import { cpu, envMap, httpPath, memory, pinnedImage, replicas, secondsField } from "./common";
 
 const port = () => z.number().int().min(1).max(65535);

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parsePgMemory, PG_MEMORY_HELP } from "../native-units";
-import type { Bytes } from "../units";
+import { parsePgMemory, PG_MEMORY_HELP } from "../../model/native-units";
+import type { Bytes } from "../../model/units";
 import { memory, resources, secondsField, secretString, volumeShape } from "./common";
 
 /** A memory setting in Postgres' own notation ("384MB"), as bytes. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { parseRedisMemory, REDIS_MEMORY_HELP } from "../native-units";
-import type { Bytes } from "../units";
+import { parseRedisMemory, REDIS_MEMORY_HELP } from "../../model/native-units";
+import type { Bytes } from "../../model/units";
 import { resources, secretString, volumeShape } from "./common";
 
 export const REDIS_ROLES = ["broker", "cache", "shared"] as const;

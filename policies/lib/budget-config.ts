@@ -1,8 +1,8 @@
 // The node budget as policy config (`--policy-pack-config`): a platform team pins it per environment, so a
 // pull request that edits the stack's nodeBudget cannot raise its own budget.
 import type { PolicyConfigSchema } from "@pulumi/policy";
-import { QuantityError, toBytes, toMillicores } from "../../config/quantity";
-import { type Budget, makeBudget } from "../budget";
+import { QuantityError, toBytes, toMillicores } from "../../model/quantity";
+import { type Budget, makeBudget } from "../../model/budget";
 
 /** The headline policy's name, here so that the plan can name it without loading the policy SDK. */
 export const NODE_BUDGET_POLICY = "rightsize-enforce-node-budget";

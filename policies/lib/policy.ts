@@ -3,9 +3,9 @@
 // not be checked, never as a pass (the SDK alone would downgrade it to advisory).
 import * as sdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
-import { QuantityError } from "../../config/quantity";
-import type { K8sObject } from "../reservations";
-import { describe } from "./k8s";
+import { QuantityError } from "../../model/quantity";
+import type { K8sObject } from "../../model/k8s";
+import { describe } from "../../model/k8s";
 
 // The SDK throws this when a policy reads a value that is unknown during preview. It is exported at run
 // time, but its typings leave it out.

@@ -1,6 +1,6 @@
 // Postgres memory settings as Postgres reads them, for the policies; the one parser lives in
 // config/native-units.ts beside the stricter one the stack config uses.
-import { readPgMemory } from "../../config/native-units";
+import { readPgMemory } from "../../model/native-units";
 
 export const BLOCK = 8192;
 

@@ -1,6 +1,6 @@
 // Builds components under Pulumi mocks and returns the Kubernetes objects they registered.
 import { drain, installMocks, type Registered, sortRegistered } from "../../tools/program";
-import type { K8sObject } from "../../policies/reservations";
+import type { K8sObject } from "../../model/k8s";
 
 let registered: Registered[] | undefined;
 

@@ -4,7 +4,7 @@
 import * as sdk from "@pulumi/policy";
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/all";
-import type { K8sObject } from "../../policies/reservations";
+import type { K8sObject } from "../../model/k8s";
 
 const unknownCheckingProxy = (sdk as unknown as { unknownCheckingProxy<T>(o: T): T }).unknownCheckingProxy;
 

@@ -1,9 +1,9 @@
 // A compliant baseline stack, written as the components write their objects (ANNOTATION conventions in
 // components/shared/labels.ts): every policy passes on it, and each test changes one thing.
-import { ANNOTATION } from "../../components/shared/labels";
-import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../../policies/budget";
-import type { K8sObject } from "../../policies/reservations";
-import type { Bytes, Millicores } from "../../config/units";
+import { ANNOTATION } from "../../model/annotations";
+import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../../model/budget";
+import type { K8sObject } from "../../model/k8s";
+import type { Bytes, Millicores } from "../../model/units";
 
 export const NS = "rightsize-test";
 const Mi = 1024 * 1024;

@@ -1,6 +1,6 @@
 // rightsize-enforce-node-budget: each stack here is rejected, and the message gives the numbers.
 import { describe, expect, it } from "vitest";
-import type { K8sObject } from "../../policies/reservations";
+import type { K8sObject } from "../../model/k8s";
 import { evaluate, messages } from "../helpers/policy";
 import { baseline, container, hpa, quota, type QuotaBudget, workload } from "./fixtures";
 

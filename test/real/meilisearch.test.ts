@@ -46,7 +46,7 @@ describe.each(["dev", "prod"])("Meilisearch's environment in the %s stack", (sta
   });
 
   it("keeps indexing memory within half the limit and indexing threads at half the cores", async () => {
-    const { toBytes, toMillicores } = await import("../../config/quantity");
+    const { toBytes, toMillicores } = await import("../../model/quantity");
     expect(Number(env.MEILI_MAX_INDEXING_MEMORY)).toBeLessThanOrEqual(toBytes(limit.memory) / 2);
     expect(Number(env.MEILI_MAX_INDEXING_THREADS)).toBe(Math.max(1, Math.floor(toMillicores(limit.cpu) / 2000)));
     expect(env.MEILI_ENV).toBe(stack === "prod" ? "production" : "development");

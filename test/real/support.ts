@@ -6,7 +6,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { K8sObject } from "../../policies/reservations";
+import type { K8sObject } from "../../model/k8s";
 import { runTool } from "../helpers/run";
 
 /** Debian's own python3: the python3 first on PATH may be a separate install without Debian's modules. */

@@ -18,7 +18,7 @@ import {
 } from "../../tools/analyzer";
 import { type RunningPack, startPolicyPack } from "../../tools/pack-process";
 import { reconcile } from "../../tools/policy-config";
-import type { K8sObject } from "../../policies/reservations";
+import type { K8sObject } from "../../model/k8s";
 import { messages, typeOf, UNKNOWN } from "../helpers/policy";
 import { baseline, changed, main, quota } from "../policies/fixtures";
 

@@ -12,7 +12,7 @@ import {
   terminationGracePeriod,
   visibilityTimeout,
 } from "../../../components/celery/tuning";
-import { bytes, GiB, MiB } from "../../../config/units";
+import { bytes, GiB, MiB } from "../../../model/units";
 import { baseValues, problems, set, valid } from "../../helpers/stack";
 
 const res = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });

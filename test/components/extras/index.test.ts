@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { ExtraService } from "../../../components/extras";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { baseValues, problems, set, valid } from "../../helpers/stack";
 

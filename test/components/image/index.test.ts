@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { AppImage } from "../../../components/image";
 import { placeholderDigest, repositoryOf, UNBUILT_DIGEST } from "../../../components/image/offline";
 import type { Registered } from "../../../tools/program";
-import { appImageReport } from "../../../tools/report";
+import { appImageReport } from "../../../tools/build-plan";
 import { collect, useMocks } from "../../helpers/mocks";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Meilisearch } from "../../../components/meilisearch";
 import { MEILISEARCH } from "../../../components/shared/endpoints";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { DEV_SECRETS, valid } from "../../helpers/stack";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { derivedIndexingThreads, maxIndexingMemoryCeiling, meilisearchEnv, meilisearchSettings } from "../../../components/meilisearch/tuning";
-import { MiB } from "../../../config/units";
+import { MiB } from "../../../model/units";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 
 const meili = (limits: { cpu?: string; memory?: string }, extra: Record<string, unknown> = {}) => {

@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Platform } from "../../../components/platform";
 import { MEILISEARCH, POSTGRES, REDIS } from "../../../components/shared/endpoints";
-import { ANNOTATION } from "../../../components/shared/labels";
-import { add, ZERO } from "../../../policies/budget";
-import { type K8sObject, podRequests } from "../../../policies/reservations";
+import { ANNOTATION } from "../../../model/annotations";
+import { add, ZERO } from "../../../model/budget";
+import { podRequests } from "../../../model/reservations";
+import { type K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { baseValues, DEV_SECRETS, set, valid } from "../../helpers/stack";
 

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { Postgres } from "../../../components/postgres";
 import { postgresSettings } from "../../../components/postgres/tuning";
 import { POSTGRES } from "../../../components/shared/endpoints";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { DEV_SECRETS, valid } from "../../helpers/stack";
 

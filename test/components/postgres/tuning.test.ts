@@ -9,8 +9,8 @@ import {
   walSizes,
   webConnectionDemand,
 } from "../../../components/postgres/tuning";
-import { formatPgMemory, parsePgMemory } from "../../../config/native-units";
-import { bytes, GiB, KiB, MiB } from "../../../config/units";
+import { formatPgMemory, parsePgMemory } from "../../../model/native-units";
+import { bytes, GiB, KiB, MiB } from "../../../model/units";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 
 /** The baseline with postgres' limits set (requests follow: memory = limit, cpu request 1). */

@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Redis } from "../../../components/redis";
 import { REDIS } from "../../../components/shared/endpoints";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { baseValues, DEV_SECRETS, set, valid } from "../../helpers/stack";
 

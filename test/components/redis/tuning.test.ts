@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { checkRedis, maxmemoryCeiling, persistent, redisSettings, renderRedisConf, requirepassLine, roleWarning } from "../../../components/redis/tuning";
-import { formatRedisMemory, parseRedisMemory } from "../../../config/native-units";
-import { bytes, MiB } from "../../../config/units";
+import { formatRedisMemory, parseRedisMemory } from "../../../model/native-units";
+import { bytes, MiB } from "../../../model/units";
 import { baseValues, DEV_SECRETS, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 
 const broker = (extra: Record<string, unknown> = {}) => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { WebService } from "../../../components/web";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
 import { baseValues, set, valid } from "../../helpers/stack";
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { cpuBoundWorkers, derivedWorkers, gunicornSettings, memoryBoundWorkers, renderGunicornConf, terminationGracePeriod } from "../../../components/web/tuning";
-import { bytes, millicores, MiB, seconds } from "../../../config/units";
+import { bytes, millicores, MiB, seconds } from "../../../model/units";
 import { baseValues, set, valid } from "../../helpers/stack";
 
 describe("gunicorn workers", () => {

@@ -10,7 +10,7 @@
 //  - exponents beyond +-30 are refused instead of being carried in a big decimal (or, for
 //    exponents that do not fit an int32, silently wrapped by apimachinery's int32 conversion).
 
-import { bytes, millicores, type Bytes, type Millicores } from "./units";
+import { bytes, GiB, MiB, millicores, type Bytes, type Millicores } from "./units";
 
 export class QuantityError extends Error {
   constructor(message: string) {
@@ -170,3 +170,20 @@ export function compareExact(a: Exact, b: Exact): -1 | 0 | 1 {
   const r = b.num * a.den;
   return l < r ? -1 : l > r ? 1 : 0;
 }
+
+/** CPU for people to read: the exact quantity, `8600m`. */
+export const showCpu = (m: number): string => formatCpu(millicores(m));
+
+/**
+ * Memory for people to read, the one display rule. `exact` (messages): the quantity when it is a whole
+ * number of Mi (`512Mi`, `2Gi`), otherwise Mi with two decimals so a KiB-based product stays readable
+ * (`2343.75Mi`). `compact` (tables; the JSON carries exact bytes): from 1Gi up, Gi with one decimal.
+ */
+export function showMemory(b: number, style: "exact" | "compact" = "exact"): string {
+  if (style === "compact" && b >= GiB) return `${(b / GiB).toFixed(1).replace(/\.0$/, "")}Gi`;
+  if (b % MiB === 0) return formatMemory(bytes(b));
+  return `${(b / MiB).toFixed(2)}Mi`;
+}
+
+export const cpuQuantity = (v: unknown): Millicores => toMillicores(String(v));
+export const memoryQuantity = (v: unknown): Bytes => toBytes(String(v));

@@ -1,20 +1,9 @@
 // Pod reservation math, following the scheduler's rule, over plain Kubernetes objects. Pure: the policy
 // pack, the plan report and the tests all call this one implementation.
-import { toBytes, toMillicores } from "../config/quantity";
-import { ANNOTATION } from "../components/shared/labels";
+import { toBytes, toMillicores } from "./quantity";
+import { ANNOTATION, readTuning } from "./annotations";
 import { type Amount, add, scale, ZERO } from "./budget";
-
-/** A Kubernetes object as rendered: apiVersion, kind, metadata, spec. */
-export interface K8sObject {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
-  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
-  [k: string]: unknown;
-}
-
-export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"] as const;
-export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+import { isWorkload, type K8sObject, podTemplateOf, type WorkloadKind } from "./k8s";
 
 interface Container {
   name?: string;
@@ -90,13 +79,6 @@ export interface Workload {
   object: K8sObject;
 }
 
-/** The pod template of a workload; a bare Pod is its own template. */
-export function podTemplateOf(o: K8sObject): any {
-  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
-  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
-  return o.spec?.template;
-}
-
 /** maxSurge as Kubernetes resolves it: an int, or a percentage of replicas rounded up. */
 export function surgePods(o: K8sObject, replicas: number): number {
   if (o.kind !== "Deployment") return 0;
@@ -112,20 +94,6 @@ export function surgePods(o: K8sObject, replicas: number): number {
 function requiresSpread(template: any): boolean {
   const terms = template?.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
   return terms.some((t: any) => t?.topologyKey === "kubernetes.io/hostname");
-}
-
-/** The workload's rightsize.io/tuning annotation: the settings, {} when absent, or the reason it is unreadable. */
-export function readTuning(o: K8sObject): { ok: true; tuning: Record<string, unknown>; present: boolean } | { ok: false; error: string } {
-  const text = o.metadata?.annotations?.[ANNOTATION.tuning];
-  if (text === undefined) return { ok: true, tuning: {}, present: false };
-  if (typeof text !== "string") return { ok: false, error: `${ANNOTATION.tuning} is not a string` };
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (!v || typeof v !== "object" || Array.isArray(v)) return { ok: false, error: `${ANNOTATION.tuning} is not a JSON object` };
-    return { ok: true, tuning: v as Record<string, unknown>, present: true };
-  } catch (e) {
-    return { ok: false, error: `${ANNOTATION.tuning} is not valid JSON (${(e as Error).message})` };
-  }
 }
 
 function parseTuning(o: K8sObject): Record<string, unknown> {
@@ -149,8 +117,6 @@ export function addHpa(index: HpaIndex, o: K8sObject): void {
   if (!ref?.name) return;
   index.set(`${ref.kind}/${o.metadata?.namespace ?? ""}/${ref.name}`, { min: o.spec?.minReplicas ?? 1, max: o.spec?.maxReplicas ?? 1 });
 }
-
-export const isWorkload = (o: K8sObject): boolean => WORKLOAD_KINDS.includes(o.kind as WorkloadKind);
 
 /** One workload object with its HPA applied; DaemonSets count once per node. */
 export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workload {

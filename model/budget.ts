@@ -1,7 +1,7 @@
 // The node budget, as the program writes it onto the ResourceQuota and as the pack and plan read it back.
 // Pure: no @pulumi imports, so components, the policy pack and the plan share it.
-import { formatCpu, formatMemory, toBytes, toMillicores } from "../config/quantity";
-import { type Bytes, type Millicores, bytes, millicores } from "../config/units";
+import { formatCpu, formatMemory, toBytes, toMillicores } from "./quantity";
+import { type Bytes, type Millicores, bytes, millicores } from "./units";
 
 export interface Amount {
   cpuMillis: Millicores;

@@ -14,8 +14,8 @@ import {
   toMillicores,
   tryParseQuantity,
   type Exact,
-} from "../../config/quantity";
-import { bytes, millicores } from "../../config/units";
+} from "../../model/quantity";
+import { bytes, millicores } from "../../model/units";
 
 const BIG = "too large" as const;
 type Int = number | typeof BIG;

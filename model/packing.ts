@@ -1,7 +1,7 @@
 // First-fit-decreasing bin packing of every pod replica onto the budget's nodes. Totals can fit while
 // the pods do not: a pod larger than one node never schedules, and required anti-affinity caps a
 // workload at one pod per node.
-import { bytes, millicores } from "../config/units";
+import { bytes, millicores } from "./units";
 import { type Amount, type Budget, fits, sub } from "./budget";
 import type { Workload } from "./reservations";
 

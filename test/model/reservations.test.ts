@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { makeBudget, type Amount } from "../../policies/budget";
-import { pack } from "../../policies/packing";
-import { type K8sObject, podRequests, surgePods, totals, workloadsFrom } from "../../policies/reservations";
-import type { Bytes, Millicores } from "../../config/units";
+import { makeBudget, type Amount } from "../../model/budget";
+import { pack } from "../../model/packing";
+import { podRequests, surgePods, totals, workloadsFrom } from "../../model/reservations";
+import { type K8sObject } from "../../model/k8s";
+import type { Bytes, Millicores } from "../../model/units";
 
 const Mi = 1024 * 1024;
 const amount = (cpuMillis: number, memMi: number): Amount => ({ cpuMillis: cpuMillis as Millicores, memoryBytes: (memMi * Mi) as Bytes });

@@ -1,9 +1,29 @@
-// Reading Kubernetes objects inside policies: names for messages, containers, annotations, quantities.
-// Pure: no @pulumi imports, so the tests and the plan can call it on plain objects.
-import { formatCpu, formatMemory, toBytes, toMillicores } from "../../config/quantity";
-import { type Bytes, GiB, type Millicores, MiB } from "../../config/units";
-import { ANNOTATION } from "../../components/shared/labels";
-import { type K8sObject, podTemplateOf } from "../reservations";
+// The view of a rendered Kubernetes object that the policies, the plan and the tests read: names for
+// messages, pod templates, containers, annotations, selectors. Pure: no @pulumi imports.
+import { toBytes } from "./quantity";
+import type { Bytes } from "./units";
+import { ANNOTATION } from "./annotations";
+
+/** A Kubernetes object as rendered: apiVersion, kind, metadata, spec. */
+export interface K8sObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  spec?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  [k: string]: unknown;
+}
+
+export const WORKLOAD_KINDS = ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob", "Pod"] as const;
+export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
+
+export const isWorkload = (o: K8sObject): boolean => WORKLOAD_KINDS.includes(o.kind as WorkloadKind);
+
+/** The pod template of a workload; a bare Pod is its own template. */
+export function podTemplateOf(o: K8sObject): any {
+  if (o.kind === "CronJob") return o.spec?.jobTemplate?.spec?.template;
+  if (o.kind === "Pod") return { metadata: o.metadata, spec: o.spec };
+  return o.spec?.template;
+}
 
 /** How a message names an object: `Deployment web`. */
 export function describe(o: K8sObject): string {
@@ -45,21 +65,6 @@ export const roleOf = (o: K8sObject): string | undefined => o.metadata?.annotati
 export function memoryLimit(c: any): Bytes | undefined {
   const v = c?.resources?.limits?.memory;
   return v === undefined ? undefined : toBytes(String(v));
-}
-
-export const cpuQuantity = (v: unknown): Millicores => toMillicores(String(v));
-export const memoryQuantity = (v: unknown): Bytes => toBytes(String(v));
-
-/** Exact CPU, e.g. `8600m`. */
-export const showCpu = (m: number): string => formatCpu(m as Millicores);
-
-/**
- * Memory for a message: exact when it is a whole number of Mi or Gi (`512Mi`, `2Gi`), otherwise Mi with
- * two decimals so a KiB-based product stays readable (`2343.75Mi`).
- */
-export function showMemory(b: number): string {
-  if (b % MiB === 0 || b === 0) return b % GiB === 0 && b !== 0 ? `${b / GiB}Gi` : formatMemory(b as Bytes);
-  return `${(b / MiB).toFixed(2)}Mi`;
 }
 
 /** Whether every key/value of a matchLabels selector is on the labels, and its expressions hold. */
