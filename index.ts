@@ -3,8 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config/load";
 import { Platform } from "./components/platform";
+import { platformChecks } from "./components/platform/checks";
 
-const config = loadStackConfig();
+const config = loadStackConfig(platformChecks);
 const platform = new Platform("rightsize", { config });
 
 export const namespace = platform.namespace;

@@ -2,7 +2,8 @@
 // turns problems into one error that lists them all, before any resource is registered.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./issues";
-import { parseStackConfig, type RawStack } from "./parse";
+import { parseStackConfig } from "./parse";
+import type { RawStack, StackCheck } from "./raw";
 import type { StackConfig } from "./schema";
 
 export const NAMESPACE = "rightsize";
@@ -59,9 +60,10 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
-export function loadStackConfig(): StackConfig {
+/** `checks`: the program's cross-field checks (components/platform/checks.ts), run after the shapes. */
+export function loadStackConfig(checks: readonly StackCheck[]): StackConfig {
   const raw = readRawStack();
-  const result = parseStackConfig(raw);
+  const result = parseStackConfig(raw, checks);
   if (!result.ok) throw new StackConfigError(new ConfigError(`Pulumi.${raw.stack}.yaml`, result.issues));
   return result.config;
 }

@@ -2,26 +2,24 @@
 // only reader of pulumi.Config and hands this the raw values.
 import { z } from "zod";
 import { type ConfigIssue, issue } from "./issues";
-import { crossChecks } from "./checks";
+import type { RawStack, StackCheck } from "./raw";
 import { type StackConfig, stackSchema } from "./schema";
 
-export interface RawStack {
-  stack: string;
-  /** `rightsize:` keys with the namespace stripped, values already JSON-decoded. */
-  values: Record<string, unknown>;
-  /** Keys (without namespace) that the stack file stores encrypted. */
-  secretKeys: ReadonlySet<string>;
-}
+export type { RawStack } from "./raw";
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
 
-export function parseStackConfig(raw: RawStack): ParseResult {
+/**
+ * The shapes, then the cross-field checks the caller gives (components/platform/checks.ts has the
+ * program's list; config/ parses and validates shapes only and knows no derivation).
+ */
+export function parseStackConfig(raw: RawStack, checks: readonly StackCheck[] = []): ParseResult {
   const values = { ...raw.values };
   const parsed = stackSchema.safeParse(values, { reportInput: true });
   if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)) };
   const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
   const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
-  const issues = crossChecks(config, raw);
+  const issues = checks.flatMap((check) => check(config, raw));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
 

@@ -3,6 +3,7 @@
 import { toBytes, toMillicores } from "./quantity";
 import { ANNOTATION, readTuning } from "./annotations";
 import { type Amount, add, scale, ZERO } from "./budget";
+import { surgePods } from "./rollout";
 import { isWorkload, type K8sObject, podTemplateOf, type WorkloadKind } from "./k8s";
 
 interface Container {
@@ -77,18 +78,6 @@ export interface Workload {
   spreadRequired: boolean;
   tuning: Record<string, unknown>;
   object: K8sObject;
-}
-
-/** maxSurge as Kubernetes resolves it: an int, or a percentage of replicas rounded up. */
-export function surgePods(o: K8sObject, replicas: number): number {
-  if (o.kind !== "Deployment") return 0;
-  const strategy = o.spec?.strategy;
-  if (strategy?.type === "Recreate") return 0;
-  const surge = strategy?.rollingUpdate?.maxSurge ?? "25%";
-  if (typeof surge === "number") return surge;
-  const m = /^(\d+)%$/.exec(String(surge));
-  if (m) return Math.ceil((replicas * Number(m[1])) / 100);
-  return Number(surge) || 0;
 }
 
 function requiresSpread(template: any): boolean {

@@ -3,7 +3,8 @@
 import { ANNOTATION } from "../model/annotations";
 import { describe } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex, surgePods, workloadOf } from "../model/reservations";
+import { addHpa, type HpaIndex, workloadOf } from "../model/reservations";
+import { surgePods } from "../model/rollout";
 import { isWorkload } from "../model/k8s";
 
 export const BEAT = "celery-beat";

@@ -3,6 +3,8 @@ import { type ConfigIssue, issue } from "../../config/issues";
 import { formatCpu, formatMemory } from "../../model/quantity";
 import type { StackConfig } from "../../config/schema";
 import type { CeleryConfig, CeleryPoolConfig } from "../../config/schema/celery";
+import type { ConnectionDemand } from "../../model/connections";
+import { peakPods } from "../../model/rollout";
 import { type Bytes, type Seconds, KiB, seconds } from "../../model/units";
 
 /** Per-pool settings keyed as Celery spells them (visibility_timeout flattened from broker_transport_options). */
@@ -142,17 +144,13 @@ export function explainConcurrency(p: CeleryPoolConfig): string {
   );
 }
 
-/** Pods of a pool at the peak of a rollout: old pods drain while their replacements already run. */
-export function rolloutPods(p: CeleryPoolConfig): number {
-  return p.replicas + Math.max(1, p.replicas);
-}
-
 /** Postgres connections each pool can hold, for the max_connections check. */
-export function celeryDbConnections(config: StackConfig): { key: string; connections: number; explain: string }[] {
+export function celeryDbConnections(config: StackConfig): ConnectionDemand[] {
   const c = config.celery;
   if (!c) return [];
   return Object.entries(c.workers).map(([name, p]) => {
-    const pods = p.replicas === 0 ? 0 : rolloutPods(p);
+    // Old pods drain while their replacements already run.
+    const pods = peakPods("drain", p.replicas);
     const perProcess = p.database.poolSize + p.database.maxOverflow;
     const n = concurrency(p);
     return {

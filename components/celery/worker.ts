@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { CeleryPoolConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { rollingUpdate } from "../../model/rollout";
 import { ANNOTATION, TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
@@ -96,9 +97,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
         spec: {
           replicas: p.replicas,
           selector: { matchLabels: selector },
-          // A draining pod keeps its requests until it exits, and Kubernetes does not count Terminating pods
-          // against maxSurge: the real peak is old + new pods. Saying so lets the plan count it.
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: Math.max(1, p.replicas), maxUnavailable: 0 } },
+          strategy: rollingUpdate("drain", p.replicas),
           template: {
             metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { "rightsize.io/config-sha256": a.configHash } },
             spec: {

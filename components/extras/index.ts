@@ -5,6 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { ExtraConfig } from "../../config/schema/extras";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { rollingUpdate } from "../../model/rollout";
 import { ANNOTATION } from "../../model/annotations";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
@@ -57,7 +58,7 @@ export class ExtraService extends pulumi.ComponentResource {
         spec: {
           replicas: e.replicas,
           selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          strategy: rollingUpdate("one-at-a-time", e.replicas),
           template: {
             metadata: { labels: { ...labels, ...(e.appClient ? APP_CLIENT_LABEL : {}) } },
             spec: {

@@ -7,6 +7,7 @@ import type { PlaywrightConfig } from "../../config/schema/playwright";
 import { bytes, seconds } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { rollingUpdate } from "../../model/rollout";
 import { ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
@@ -76,7 +77,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
         spec: {
           replicas: c.replicas,
           selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: 1, maxUnavailable: 0 } },
+          strategy: rollingUpdate("one-at-a-time", c.replicas),
           template: {
             metadata: { labels },
             spec: {

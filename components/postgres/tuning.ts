@@ -4,9 +4,8 @@ import { type ConfigIssue, issue } from "../../config/issues";
 import { floorTo, formatPgMemory } from "../../model/native-units";
 import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
-import type { WebConfig } from "../../config/schema/web";
 import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../model/units";
-import { gunicornSettings, ROLLING_SURGE } from "../web/tuning";
+import type { ConnectionDemand } from "../../model/connections";
 
 /** Postgres' own default; the app's demand must leave these free for an administrator. */
 export const SUPERUSER_RESERVED_CONNECTIONS = 3;
@@ -143,29 +142,6 @@ function explainCommitted(t: PostgresTuning): string {
     `shared_buffers ${pg(t.sharedBuffers)} + /dev/shm ${pg(t.shm)} + ${AUTOVACUUM_MAX_WORKERS} autovacuum workers x maintenance_work_mem ${pg(t.maintenanceWorkMem)} + ` +
     `(${t.maxConnections} connections + ${t.workerProcesses} worker processes) x work_mem ${pg(t.workMem)} = ${pg(committedMemory(t))}`
   );
-}
-
-/** One workload's share of the connections: pods x processes x pool, explained for the error. */
-export interface ConnectionDemand {
-  /** Config key of the workload, e.g. `web` or `celery.workers.default`. */
-  readonly key: string;
-  readonly connections: number;
-  /** The arithmetic, e.g. `web: (6 pods + 1 surge) x 3 gunicorn workers x (5 pool + 5 overflow) = 210`. */
-  readonly explain: string;
-}
-
-/** Web at its most pods (HPA max), plus the rolling update's surge pod, each worker with its own pool. */
-export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand {
-  const pods = Math.max(w.replicas, w.autoscaling?.maxReplicas ?? 0);
-  const surge = pods > 0 ? ROLLING_SURGE : 0;
-  const workers = gunicornSettings(w).workers;
-  const { poolSize, maxOverflow } = w.database;
-  const connections = (pods + surge) * workers * (poolSize + maxOverflow);
-  return {
-    key,
-    connections,
-    explain: `${key}: (${pods} pods + ${surge} surge) x ${workers} gunicorn workers x (${poolSize} pool + ${maxOverflow} overflow) = ${connections}`,
-  };
 }
 
 /** The connections every client may open, plus the superuser reserve, must fit max_connections. */

@@ -5,12 +5,13 @@ import * as k8s from "@pulumi/kubernetes";
 import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { rollingUpdate } from "../../model/rollout";
 import { ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, ROLLING_SURGE, terminationGracePeriod } from "./tuning";
+import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod } from "./tuning";
 
 export interface WebServiceArgs {
   /** Namespace every object goes into. */
@@ -86,7 +87,7 @@ export class WebService extends pulumi.ComponentResource {
           // With an HPA the autoscaler owns the count; setting it here would reset it on every `pulumi up`.
           ...(c.autoscaling ? {} : { replicas: c.replicas }),
           selector: { matchLabels: selector },
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxSurge: ROLLING_SURGE, maxUnavailable: 0 } },
+          strategy: rollingUpdate("one-at-a-time", c.replicas),
           template: {
             metadata: {
               labels: { ...labels, ...APP_CLIENT_LABEL },

@@ -2,6 +2,8 @@
 import { type ConfigIssue, issue } from "../../config/issues";
 import { formatCpu, formatMemory } from "../../model/quantity";
 import type { WebConfig } from "../../config/schema/web";
+import type { ConnectionDemand } from "../../model/connections";
+import { peakPods } from "../../model/rollout";
 import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/units";
 
 /** Settings keyed as gunicorn spells them, in the order they are written to gunicorn.conf.py. */
@@ -21,9 +23,6 @@ export interface GunicornSettings {
   accesslog: string;
   errorlog: string;
 }
-
-/** Extra pods a rolling update starts before it stops old ones (the Deployment's maxSurge). */
-export const ROLLING_SURGE = 1;
 
 /** The CPU side of the rule: 2 x cores + 1, computed in millicores so 500m gives exactly 2. */
 export function cpuBoundWorkers(cpuLimit: Millicores): number {
@@ -118,4 +117,18 @@ export function renderGunicornConf(s: GunicornSettings, why: string): string {
     ...Object.entries(s).map(([k, v]) => `${k} = ${pythonValue(v)}`),
   ];
   return lines.join("\n") + "\n";
+}
+
+/** Web at its most pods (HPA max), plus the rolling update's surge pod, each worker with its own pool. */
+export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand {
+  const pods = Math.max(w.replicas, w.autoscaling?.maxReplicas ?? 0);
+  const surge = peakPods("one-at-a-time", pods) - pods;
+  const workers = gunicornSettings(w).workers;
+  const { poolSize, maxOverflow } = w.database;
+  const connections = (pods + surge) * workers * (poolSize + maxOverflow);
+  return {
+    key,
+    connections,
+    explain: `${key}: (${pods} pods + ${surge} surge) x ${workers} gunicorn workers x (${poolSize} pool + ${maxOverflow} overflow) = ${connections}`,
+  };
 }

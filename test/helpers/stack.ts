@@ -1,6 +1,7 @@
 // A compliant baseline stack config; tests change one thing at a time.
 import { formatIssue } from "../../config/issues";
-import { parseStackConfig, type RawStack } from "../../config/parse";
+import type { RawStack } from "../../config/parse";
+import { parseStack } from "../../components/platform/checks";
 import type { StackConfig } from "../../config/schema";
 
 export function baseValues(): Record<string, any> {
@@ -36,12 +37,12 @@ export function raw(values: Record<string, unknown>, stack = "dev", secretKeys: 
 
 /** The formatted problems for a stack config, or [] when it is valid. */
 export function problems(values: Record<string, unknown>, stack = "dev", secretKeys: string[] = []): string[] {
-  const r = parseStackConfig(raw(values, stack, secretKeys));
+  const r = parseStack(raw(values, stack, secretKeys));
   return r.ok ? [] : r.issues.map(formatIssue);
 }
 
 export function valid(values: Record<string, unknown> = baseValues(), stack = "dev", secretKeys: string[] = []): StackConfig {
-  const r = parseStackConfig(raw(values, stack, secretKeys));
+  const r = parseStack(raw(values, stack, secretKeys));
   if (!r.ok) throw new Error(`expected a valid config, got:\n${r.issues.map(formatIssue).join("\n")}`);
   return r.config;
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { makeBudget, type Amount } from "../../model/budget";
 import { pack } from "../../model/packing";
-import { podRequests, surgePods, totals, workloadsFrom } from "../../model/reservations";
+import { podRequests, totals, workloadsFrom } from "../../model/reservations";
+import { surgePods } from "../../model/rollout";
 import { type K8sObject } from "../../model/k8s";
 import type { Bytes, Millicores } from "../../model/units";
 

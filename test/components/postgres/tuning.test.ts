@@ -7,8 +7,8 @@ import {
   postgresTuning,
   renderPostgresConf,
   walSizes,
-  webConnectionDemand,
 } from "../../../components/postgres/tuning";
+import { webConnectionDemand } from "../../../components/web/tuning";
 import { formatPgMemory, parsePgMemory } from "../../../model/native-units";
 import { bytes, GiB, KiB, MiB } from "../../../model/units";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";

@@ -1,0 +1,38 @@
+// Rollout surge: the one rule the components use to *write* a Deployment's maxSurge, and that the
+// connection counts and the policies use to *read* it back. Pure.
+import type { K8sObject } from "./k8s";
+
+/**
+ * How a Deployment rolls. `one-at-a-time`: a stateless service starts one new pod before it stops an
+ * old one. `drain`: a worker's old pods keep their requests while they finish running tasks, and
+ * Kubernetes does not count Terminating pods against maxSurge, so the real peak is a whole new set
+ * beside the old one; writing maxSurge = replicas says so, and lets the plan count it.
+ */
+export type RolloutKind = "one-at-a-time" | "drain";
+
+/** The maxSurge rightsize writes for a Deployment of this kind. */
+export function surgeFor(kind: RolloutKind, replicas: number): number {
+  return kind === "drain" ? Math.max(1, replicas) : 1;
+}
+
+/** The strategy rightsize writes: surge, never unavailable. */
+export function rollingUpdate(kind: RolloutKind, replicas: number): { type: "RollingUpdate"; rollingUpdate: { maxSurge: number; maxUnavailable: number } } {
+  return { type: "RollingUpdate", rollingUpdate: { maxSurge: surgeFor(kind, replicas), maxUnavailable: 0 } };
+}
+
+/** Pods at the peak of a rollout of `replicas` pods (none when scaled to zero). */
+export function peakPods(kind: RolloutKind, replicas: number): number {
+  return replicas === 0 ? 0 : replicas + surgeFor(kind, replicas);
+}
+
+/** maxSurge as Kubernetes resolves it from any Deployment: an int, or a percentage of replicas rounded up. */
+export function surgePods(o: K8sObject, replicas: number): number {
+  if (o.kind !== "Deployment") return 0;
+  const strategy = o.spec?.strategy;
+  if (strategy?.type === "Recreate") return 0;
+  const surge = strategy?.rollingUpdate?.maxSurge ?? "25%";
+  if (typeof surge === "number") return surge;
+  const m = /^(\d+)%$/.exec(String(surge));
+  if (m) return Math.ceil((replicas * Number(m[1])) / 100);
+  return Number(surge) || 0;
+}
