@@ -93,12 +93,6 @@ function parseTuning(o: K8sObject): Record<string, unknown> {
 /** HPA bounds by target: `Kind/namespace/name` -> {min, max}. */
 export type HpaIndex = Map<string, { min: number; max: number }>;
 
-export function hpaIndex(objects: Iterable<K8sObject>): HpaIndex {
-  const out: HpaIndex = new Map();
-  for (const o of objects) addHpa(out, o);
-  return out;
-}
-
 /** Adds one object to the index when it is an HPA with a target. */
 export function addHpa(index: HpaIndex, o: K8sObject): void {
   if (o.kind !== "HorizontalPodAutoscaler") return;
@@ -138,9 +132,21 @@ export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workloa
 }
 
 /** Every workload among the objects, with its HPA applied and DaemonSets counted once per node. */
-export function workloadsFrom(objects: readonly K8sObject[], nodes: number): Workload[] {
-  const hpas = hpaIndex(objects);
-  return objects.filter(isWorkload).map((o) => workloadOf(o, nodes, hpas));
+/**
+ * Every workload among the objects, with its HPA applied and DaemonSets counted once per node.
+ * `attempt` wraps each object's read, so the policy pack can skip (and name) an object whose values are
+ * unknown at preview; it is given the object's index.
+ */
+export function workloadsFrom(objects: readonly K8sObject[], nodes: number, attempt: (read: () => void, index: number) => void = (read) => read()): Workload[] {
+  const hpas: HpaIndex = new Map();
+  objects.forEach((o, i) => {
+    if (o.kind === "HorizontalPodAutoscaler") attempt(() => addHpa(hpas, o), i);
+  });
+  const out: Workload[] = [];
+  objects.forEach((o, i) => {
+    if (isWorkload(o)) attempt(() => out.push(workloadOf(o, nodes, hpas)), i);
+  });
+  return out;
 }
 
 export interface Totals {

@@ -3,60 +3,47 @@
 // Rule 2: every pod replica packs onto the nodes, first-fit-decreasing (no pod bigger than a node,
 //         required anti-affinity means one replica per node).
 // Rule 3: maxPods per node holds, at rest and at the peak.
-import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../model/budget";
+import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME, chooseBudget, scale } from "../model/budget";
+
+type Source = { budget: Budget; from: string };
 import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "./lib/budget-config";
 import { showCpu, showMemory } from "../model/quantity";
 import { guarded, stackPolicy, type StackFinding, type StackObject } from "./lib/policy";
 import { pack, UNPLACED } from "../model/packing";
-import { addHpa, type HpaIndex, totals, type Workload, workloadOf } from "../model/reservations";
-import { isWorkload } from "../model/k8s";
+import { totals, type Workload, workloadsFrom } from "../model/reservations";
 
 export const NAME = NODE_BUDGET_POLICY;
-
-interface Source {
-  budget: Budget;
-  from: string;
-}
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 const amount = (a: Amount) => `${showCpu(a.cpuMillis)} CPU / ${showMemory(a.memoryBytes)}`;
 
-/** Where the budget comes from: policy config first, else the program's ResourceQuota. */
+/** The budget to check against (model/budget's one precedence rule), or why there is none. */
 function budgetSource(objects: readonly StackObject[], config: Record<string, unknown>, cannot: string[]): Source | string {
-  const fromConfig = budgetFromConfig(config);
-  if (fromConfig && "error" in fromConfig) return `the node budget cannot be checked: ${fromConfig.error}`;
-  if (fromConfig) return { budget: fromConfig.budget, from: "policy config" };
-  let found: Source | string | undefined;
+  const pin = budgetFromConfig(config);
+  let quota: Budget | string | undefined;
   for (const { object: o, name } of objects) {
     if (o.kind !== "ResourceQuota") continue;
-    const msgs = guarded(o, name, () => {
-      if (o.metadata?.name !== BUDGET_QUOTA_NAME) return [];
-      const b = budgetFromAnnotations(o.metadata?.annotations);
-      found = typeof b === "string" ? `the node budget cannot be checked: ${b}` : { budget: b, from: `ResourceQuota ${BUDGET_QUOTA_NAME}` };
-      return [];
-    });
-    cannot.push(...msgs);
+    cannot.push(...guarded(o, name, () => (o.metadata?.name === BUDGET_QUOTA_NAME && (quota = budgetFromAnnotations(o.metadata?.annotations)), [])));
   }
-  if (found) return found;
-  if (cannot.length > 0) return `the node budget cannot be checked: ${cannot.join("; ")}`;
-  return (
-    `no node budget: the policy config sets none (nodes, cpu, memory, reserved) and the stack has no ResourceQuota ` +
-    `${BUDGET_QUOTA_NAME} carrying the budget annotations, so nothing was checked`
-  );
+  // An unknown quota cannot lose to nothing: without a pin, the budget is then unproven.
+  if (pin === undefined && quota === undefined && cannot.length > 0) return `the node budget cannot be checked: ${cannot.join("; ")}`;
+  const chosen = chooseBudget(pin, quota);
+  if (!chosen) {
+    return (
+      `no node budget: the policy config sets none (nodes, cpu, memory, reserved) and the stack has no ResourceQuota ` +
+      `${BUDGET_QUOTA_NAME} carrying the budget annotations, so nothing was checked`
+    );
+  }
+  return "error" in chosen ? `the node budget cannot be checked: ${chosen.error}` : chosen;
 }
 
 /** Workloads with their HPAs; an object whose values are unknown is left out and named in `cannot`. */
 function workloads(objects: readonly StackObject[], nodes: number, cannot: string[]): Workload[] {
-  const hpas: HpaIndex = new Map();
-  for (const { object: o, name } of objects) {
-    if (o.kind === "HorizontalPodAutoscaler") cannot.push(...guarded(o, name, () => (addHpa(hpas, o), [])));
-  }
-  const out: Workload[] = [];
-  for (const { object: o, name } of objects) {
-    if (!isWorkload(o)) continue;
-    cannot.push(...guarded(o, name, () => (out.push(workloadOf(o, nodes, hpas)), [])));
-  }
-  return out;
+  return workloadsFrom(
+    objects.map((s) => s.object),
+    nodes,
+    (read, i) => cannot.push(...guarded(objects[i]!.object, objects[i]!.name, () => (read(), []))),
+  );
 }
 
 function share(a: Amount, of: Amount): number {
@@ -104,7 +91,7 @@ export function budgetViolations(ws: readonly Workload[], src: Source): string[]
     lines.push(`Unschedulable: ${shown.join(", ")}${more}.`);
   }
   const consumers = ws
-    .map((w) => ({ w, pods: w.maxReplicas + w.surgePods, total: { cpuMillis: w.podRequests.cpuMillis * (w.maxReplicas + w.surgePods), memoryBytes: w.podRequests.memoryBytes * (w.maxReplicas + w.surgePods) } as Amount }))
+    .map((w) => ({ w, pods: w.maxReplicas + w.surgePods, total: scale(w.podRequests, w.maxReplicas + w.surgePods) }))
     .sort((x, y) => share(y.total, b.allocatable) - share(x.total, b.allocatable) || (x.w.name < y.w.name ? -1 : 1))
     .slice(0, 5)
     .map(({ w, pods, total }) => `${w.kind} ${w.name} ${pods} x ${amount(w.podRequests)} = ${amount(total)}`);

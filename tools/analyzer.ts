@@ -2,7 +2,7 @@
 // does: GetAnalyzerInfo, Configure (schema defaults applied, as the CLI does), ConfigureStack, Analyze
 // per resource and AnalyzeStack.
 import { dirname } from "node:path";
-import { PolicyPackError, type RunningPack } from "./pack-process";
+import { PolicyConfigRejected, PolicyPackError, type RunningPack } from "./pack-process";
 import { type EnforcementLevel, type PolicyConfig, type PolicyMeta, reconcile } from "./policy-config";
 
 /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-require-imports */
@@ -190,7 +190,7 @@ export async function runPolicies(
   const call = connect(pack);
   const info = await getAnalyzerInfo(call);
   const { config, errors } = reconcile(info.policies, info.initialConfig, opts.config ?? {});
-  if (errors.length > 0) throw new PolicyPackError(`the policy config is invalid:\n${errors.map((e) => `  ${e}`).join("\n")}`);
+  if (errors.length > 0) throw new PolicyConfigRejected(`the policy config is invalid:\n${errors.map((e) => `  ${e}`).join("\n")}`);
   await configure(call, config);
   await configureStack(call, opts.stack, opts.project);
   const perResource = await Promise.all(opts.resources.map((r) => analyze(call, r)));

@@ -1,8 +1,8 @@
 // The capacity plan as data: built from the objects the program registered (tuning is read from them,
 // never recomputed), with the same reservation math as the policy pack. report.ts renders it.
 import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
-import { ANNOTATION } from "../model/annotations";
-import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME } from "../model/budget";
+import { ANNOTATION, COMPONENT } from "../model/annotations";
+import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME, chooseBudget } from "../model/budget";
 import { pack, type Packing } from "../model/packing";
 import { type Totals, totals, workloadsFrom } from "../model/reservations";
 import { type K8sObject } from "../model/k8s";
@@ -57,7 +57,7 @@ export interface PolicySummary {
 
 export class PlanError extends Error {}
 
-const APP_COMPONENTS = ["web", "celery-worker", "celery-beat"];
+const APP_COMPONENTS: readonly string[] = [COMPONENT.web, COMPONENT.celeryWorker, COMPONENT.celeryBeat];
 
 /** The app image as the program registered it: docker builds (not run offline) or the pinned references. */
 export function appImageReport(resources: readonly { type: string; inputs: K8sObject }[]): AppImageReport {
@@ -82,16 +82,20 @@ export function appImageReport(resources: readonly { type: string; inputs: K8sOb
   return { source: "pinned", refs: [...refs].sort() };
 }
 
-/** `pinned` is the budget the policy config pins, which is the one the pack checks against. */
+/**
+ * `pin` is what the policy config pins, which the pack checks against (model/budget's chooseBudget). A
+ * pin the pack rejects is among the violations; the plan then shows the program's own budget.
+ */
 export function buildPlan(
   stack: string,
   objects: readonly K8sObject[],
   policies: PolicySummary | undefined,
-  opts: { note?: string; pinned?: Budget; appImage?: AppImageReport } = {},
+  opts: { note?: string; pin?: Budget | string; appImage?: AppImageReport } = {},
 ): Plan {
   const quota = objects.find((o) => o.kind === "ResourceQuota" && o.metadata?.name === BUDGET_QUOTA_NAME);
-  const budget = opts.pinned ?? budgetFromAnnotations(quota?.metadata?.annotations);
-  if (typeof budget === "string") throw new PlanError(`cannot read the node budget: ${budget}`);
+  const chosen = chooseBudget(typeof opts.pin === "string" ? undefined : opts.pin, budgetFromAnnotations(quota?.metadata?.annotations));
+  if (!chosen || "error" in chosen) throw new PlanError(`cannot read the node budget: ${chosen?.error ?? "no budget"}`);
+  const budget = chosen.budget;
   const ws = workloadsFrom(objects, budget.nodes);
   return {
     stack,

@@ -16,6 +16,9 @@ export const ENGINE_PLACEHOLDER = "127.0.0.1:0";
 
 export class PolicyPackError extends Error {}
 
+/** The policy config given to the pack does not match its policies' schemas: the user's input, exit 2. */
+export class PolicyConfigRejected extends PolicyPackError {}
+
 export interface RunningPack {
   /** Resolves once the pack printed its port. */
   ready: Promise<void>;

@@ -3,11 +3,10 @@
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
-import type { Budget } from "../model/budget";
 import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
 import { EXIT, loadStack, main, UsageError } from "./cli";
-import { PolicyPackError, startPolicyPack } from "./pack-process";
+import { PolicyConfigRejected, startPolicyPack } from "./pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
 import type { ProgramRun } from "./program";
 import { appImageReport, buildPlan, type PolicySummary, type Violation } from "./build-plan";
@@ -70,12 +69,6 @@ export function summarize(stack: string, resources: readonly AnalyzedResource[],
   return { pack: run.pack, results, violations };
 }
 
-/** The budget the policy config pins, so the plan shows the budget the pack checks. */
-function pinnedBudget(run: PolicyRun): Budget | undefined {
-  const b = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
-  return b && "budget" in b ? b.budget : undefined;
-}
-
 export async function plan(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
   let given: Record<string, PolicyConfig> = {};
@@ -98,15 +91,15 @@ export async function plan(argv: string[]): Promise<number> {
     try {
       run = await runPolicies(pack, { stack: loaded.file.stack, project: PROJECT, resources, config: given });
     } catch (e) {
-      if (e instanceof PolicyPackError && e.message.startsWith("the policy config is invalid")) {
+      if (e instanceof PolicyConfigRejected) {
         process.stderr.write(`${args.policyConfig}: ${e.message}\n`);
         return EXIT.config;
       }
       throw e;
     }
     const summary = summarize(loaded.file.stack, resources, run);
-    const pinned = pinnedBudget(run);
-    const p = buildPlan(loaded.file.stack, kubernetesObjects(loaded.run), summary, { appImage: appImageReport(loaded.run.resources), ...(pinned ? { pinned } : {}) });
+    const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
+    const p = buildPlan(loaded.file.stack, kubernetesObjects(loaded.run), summary, { appImage: appImageReport(loaded.run.resources), ...(pin ? { pin } : {}) });
     const stackFile = `Pulumi.${loaded.file.stack}.yaml`;
     if (args.format === "json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
     else if (args.format === "markdown") process.stdout.write(renderMarkdown(p, stackFile));

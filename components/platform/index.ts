@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { StackConfig } from "../../config/schema";
-import { budgetAnnotations, budgetQuotaHard, BUDGET_QUOTA_NAME, makeBudget, type Budget } from "../../model/budget";
+import { budgetAnnotations, budgetOf, budgetQuotaHard, BUDGET_QUOTA_NAME } from "../../model/budget";
 import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
 import { Redis } from "../redis";
@@ -20,16 +20,6 @@ import { WebService } from "../web";
 export interface PlatformArgs {
   /** The validated stack config. */
   readonly config: StackConfig;
-}
-
-export function budgetOf(c: StackConfig): Budget {
-  const b = c.nodeBudget;
-  return makeBudget({
-    nodes: b.nodes,
-    maxPods: b.maxPods,
-    perNode: { cpuMillis: b.cpu, memoryBytes: b.memory },
-    reservedPerNode: { cpuMillis: b.reserved.cpu, memoryBytes: b.reserved.memory },
-  });
 }
 
 export class Platform extends pulumi.ComponentResource {
@@ -67,7 +57,7 @@ export class Platform extends pulumi.ComponentResource {
     );
     const after = { parent: this, dependsOn: [namespace] };
 
-    const budget = budgetOf(c);
+    const budget = budgetOf(c.nodeBudget);
     new k8s.core.v1.ResourceQuota(
       BUDGET_QUOTA_NAME,
       {

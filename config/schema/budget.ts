@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatCpu, formatMemory } from "../../model/quantity";
+import { budgetProblems, DEFAULT_MAX_PODS } from "../../model/budget";
 import { cpu, memory } from "./common";
 
 /**
@@ -12,26 +12,13 @@ export const budgetSchema = z
     cpu: cpu(),
     memory: memory(),
     reserved: z.strictObject({ cpu: cpu(), memory: memory() }),
-    maxPods: z.number().int().min(1).max(1000).default(110),
+    maxPods: z.number().int().min(1).max(1000).default(DEFAULT_MAX_PODS),
   })
   .superRefine((b, ctx) => {
-    if (b.cpu <= 0) ctx.addIssue({ code: "custom", path: ["cpu"], message: "node CPU must be positive", input: formatCpu(b.cpu) });
-    if (b.memory <= 0) ctx.addIssue({ code: "custom", path: ["memory"], message: "node memory must be positive", input: formatMemory(b.memory) });
-    if (b.cpu > 0 && b.reserved.cpu >= b.cpu) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["reserved", "cpu"],
-        message: `reserve must be smaller than the node's cpu ${formatCpu(b.cpu)}`,
-        input: formatCpu(b.reserved.cpu),
-      });
-    }
-    if (b.memory > 0 && b.reserved.memory >= b.memory) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["reserved", "memory"],
-        message: `reserve must be smaller than the node's memory ${formatMemory(b.memory)}`,
-        input: formatMemory(b.reserved.memory),
-      });
+    // The whole-number rules for nodes and maxPods are zod's above (with their maximum); the rest are the
+    // one budget validator's, which the policy config and the quota's annotations use too.
+    for (const p of budgetProblems(b)) {
+      if (p.field !== "nodes" && p.field !== "maxPods") ctx.addIssue({ code: "custom", path: p.field.split("."), message: p.message, input: p.value });
     }
   });
 export type BudgetConfig = z.output<typeof budgetSchema>;

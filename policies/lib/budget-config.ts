@@ -2,12 +2,11 @@
 // pull request that edits the stack's nodeBudget cannot raise its own budget.
 import type { PolicyConfigSchema } from "@pulumi/policy";
 import { QuantityError, toBytes, toMillicores } from "../../model/quantity";
-import { type Budget, makeBudget } from "../../model/budget";
+import { type Budget, budgetOf, type BudgetFields, budgetProblems, DEFAULT_MAX_PODS } from "../../model/budget";
+import { bytes, millicores } from "../../model/units";
 
 /** The headline policy's name, here so that the plan can name it without loading the policy SDK. */
 export const NODE_BUDGET_POLICY = "rightsize-enforce-node-budget";
-
-export const DEFAULT_MAX_PODS = 110;
 
 export const BUDGET_CONFIG_SCHEMA: PolicyConfigSchema = {
   properties: {
@@ -37,11 +36,11 @@ function quantity(key: string, v: unknown, kind: "cpu" | "memory"): number | str
 }
 
 /** The budget the policy config pins; undefined when it pins none; a message when it is incomplete or wrong. */
-export function budgetFromConfig(cfg: Record<string, unknown>): { budget: Budget } | { error: string } | undefined {
+export function budgetFromConfig(cfg: Record<string, unknown>): Budget | string | undefined {
   const given = OVERRIDE_KEYS.filter((k) => cfg[k] !== undefined);
   if (given.length === 0) return undefined;
   const missing = OVERRIDE_KEYS.filter((k) => cfg[k] === undefined);
-  if (missing.length > 0) return { error: `the policy config sets ${given.join(", ")} but not ${missing.join(", ")}; a budget needs all four` };
+  if (missing.length > 0) return `the policy config sets ${given.join(", ")} but not ${missing.join(", ")}; a budget needs all four`;
   const reserved = (cfg.reserved ?? {}) as Record<string, unknown>;
   const parts = [
     quantity("cpu", cfg.cpu, "cpu"),
@@ -50,19 +49,18 @@ export function budgetFromConfig(cfg: Record<string, unknown>): { budget: Budget
     quantity("reserved.memory", reserved.memory, "memory"),
   ];
   const errors = parts.filter((p): p is string => typeof p === "string");
-  if (errors.length > 0) return { error: `the policy config's budget is invalid: ${errors.join("; ")}` };
+  if (errors.length > 0) return `the policy config's budget is invalid: ${errors.join("; ")}`;
   const [cpu, memory, rcpu, rmem] = parts as number[];
-  const nodes = Number(cfg.nodes);
-  const maxPods = Number(cfg.maxPods ?? DEFAULT_MAX_PODS);
-  if (!Number.isInteger(nodes) || nodes < 1) return { error: `the policy config's budget is invalid: nodes: ${JSON.stringify(cfg.nodes)} is not a positive whole number` };
-  if (!Number.isInteger(maxPods) || maxPods < 1) return { error: `the policy config's budget is invalid: maxPods: ${JSON.stringify(cfg.maxPods)} is not a positive whole number` };
-  if (rcpu! >= cpu! || rmem! >= memory!) return { error: "the policy config's budget is invalid: reserved must be smaller than the node" };
-  return {
-    budget: makeBudget({
-      nodes,
-      maxPods,
-      perNode: { cpuMillis: cpu, memoryBytes: memory } as Budget["perNode"],
-      reservedPerNode: { cpuMillis: rcpu, memoryBytes: rmem } as Budget["perNode"],
-    }),
+  const fields: BudgetFields = {
+    nodes: Number(cfg.nodes),
+    maxPods: Number(cfg.maxPods ?? DEFAULT_MAX_PODS),
+    cpu: millicores(cpu!),
+    memory: bytes(memory!),
+    reserved: { cpu: millicores(rcpu!), memory: bytes(rmem!) },
   };
+  const problems = budgetProblems(fields);
+  if (problems.length > 0) {
+    return `the policy config's budget is invalid: ${problems.map((p) => `${p.field}: ${p.message} (got ${JSON.stringify(p.field === "nodes" || p.field === "maxPods" ? cfg[p.field] : p.value)})`).join("; ")}`;
+  }
+  return budgetOf(fields);
 }
