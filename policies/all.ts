@@ -7,7 +7,7 @@ import { requestsOverLimits } from "./rightsize-disallow-requests-over-limits";
 import { unpinnedImage } from "./rightsize-disallow-unpinned-image";
 import { beatSingleton } from "./rightsize-enforce-beat-singleton";
 import { brokerNoEviction } from "./rightsize-enforce-broker-noeviction";
-import { celeryMemoryFit } from "./rightsize-enforce-celery-memory-fit";
+import { celeryMemoryFitPolicy } from "./rightsize-enforce-celery-memory-fit";
 import { memoryEmptyDir } from "./rightsize-enforce-memory-emptydir-size";
 import { nodeBudget } from "./rightsize-enforce-node-budget";
 import { podSecurity } from "./rightsize-enforce-pod-security";
@@ -21,7 +21,7 @@ export const POLICIES: Policies = [
   nodeBudget,
   beatSingleton,
   brokerNoEviction,
-  celeryMemoryFit,
+  celeryMemoryFitPolicy,
   visibilityTimeout,
   missingResources,
   requestsOverLimits,

@@ -6,6 +6,7 @@ import { parsePostgresMemory } from "./lib/postgres";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
 import { isWorkload } from "../model/k8s";
+import { COMPONENT } from "../model/annotations";
 
 /** Postgres' own default when the component does not set it. */
 export const DEFAULT_SHARED_BUFFERS = "128MB";
@@ -14,7 +15,7 @@ export const sharedBuffers = resourcePolicy({
   name: "rightsize-configure-shared-buffers",
   description: "Postgres shared_buffers is at most 40% of the container's memory limit.",
   enforcementLevel: "advisory",
-  applies: (o) => isWorkload(o) && componentOf(o) === "postgres",
+  applies: (o) => isWorkload(o) && componentOf(o) === COMPONENT.postgres,
   check: (o) => {
     const t = tuningOf(o);
     if ("error" in t) return [t.error];

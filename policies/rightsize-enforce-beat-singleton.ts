@@ -1,13 +1,12 @@
 // Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA scales
 // it, a rollout never runs an old and a new one side by side, and the stack has only one.
-import { ANNOTATION } from "../model/annotations";
+import { ANNOTATION, COMPONENT } from "../model/annotations";
 import { describe } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 import { addHpa, type HpaIndex, workloadOf } from "../model/reservations";
 import { surgePods } from "../model/rollout";
 import { isWorkload } from "../model/k8s";
 
-export const BEAT = "celery-beat";
 
 export const beatSingleton = stackPolicy({
   name: "rightsize-enforce-beat-singleton",
@@ -23,7 +22,7 @@ export const beatSingleton = stackPolicy({
     for (const { object: o, name, urn } of objects) {
       if (!isWorkload(o)) continue;
       const msgs = guarded(o, name, () => {
-        if (o.metadata?.annotations?.[ANNOTATION.component] !== BEAT) return [];
+        if (o.metadata?.annotations?.[ANNOTATION.component] !== COMPONENT.celeryBeat) return [];
         beats.push(describe(o));
         const w = workloadOf(o, 1, hpas);
         const found: string[] = [];

@@ -1,6 +1,6 @@
 // A Redis that is Celery's broker must never evict: under memory pressure an evicting policy silently
 // drops queued tasks. It answers writes with an error instead (noeviction, Redis' own default).
-import { ANNOTATION } from "../model/annotations";
+import { ANNOTATION, COMPONENT } from "../model/annotations";
 import { componentOf, describe, roleOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
@@ -10,7 +10,7 @@ export const brokerNoEviction = resourcePolicy({
   name: "rightsize-enforce-broker-noeviction",
   description: "A Redis that is the Celery broker uses maxmemory-policy noeviction, so queued tasks are never evicted.",
   enforcementLevel: "mandatory",
-  applies: (o) => isWorkload(o) && componentOf(o) === "redis" && roleOf(o) === "broker",
+  applies: (o) => isWorkload(o) && componentOf(o) === COMPONENT.redis && roleOf(o) === "broker",
   check: (o) => {
     const t = tuningOf(o);
     if ("error" in t) return [t.error];

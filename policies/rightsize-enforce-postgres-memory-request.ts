@@ -5,12 +5,13 @@ import { componentOf, containersOf, describe } from "../model/k8s";
 import { memoryQuantity, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 import { isWorkload } from "../model/k8s";
+import { COMPONENT } from "../model/annotations";
 
 export const postgresMemoryRequest = resourcePolicy({
   name: "rightsize-enforce-postgres-memory-request",
   description: "PostgreSQL's memory request equals its memory limit (Guaranteed memory), since its tuning assumes the limit.",
   enforcementLevel: "advisory",
-  applies: (o) => isWorkload(o) && componentOf(o) === "postgres",
+  applies: (o) => isWorkload(o) && componentOf(o) === COMPONENT.postgres,
   check: (o) =>
     containersOf(o).flatMap(({ c, label }) => {
       const req = c?.resources?.requests?.memory;

@@ -4,7 +4,7 @@ import { componentOf, describe } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { numberSetting, tuningOf } from "./lib/tuning";
 import { isWorkload } from "../model/k8s";
-import { WORKER } from "./rightsize-enforce-celery-memory-fit";
+import { COMPONENT } from "../model/annotations";
 
 /** kombu's Redis transport default, in seconds. */
 export const DEFAULT_VISIBILITY_TIMEOUT = 3600;
@@ -13,7 +13,7 @@ export const visibilityTimeout = resourcePolicy({
   name: "rightsize-enforce-visibility-timeout",
   description: "The broker's visibility_timeout exceeds the Celery task hard time limit, so no task runs twice.",
   enforcementLevel: "mandatory",
-  applies: (o) => isWorkload(o) && componentOf(o) === WORKER,
+  applies: (o) => isWorkload(o) && componentOf(o) === COMPONENT.celeryWorker,
   check: (o) => {
     const t = tuningOf(o);
     if ("error" in t) return [t.error];

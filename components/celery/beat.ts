@@ -5,7 +5,7 @@ import { formatMemory } from "../../model/quantity";
 import type { CeleryBeatConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -27,7 +27,6 @@ export interface CeleryBeatArgs {
   readonly dependsOn?: pulumi.Resource[];
 }
 
-export const BEAT_COMPONENT = "celery-beat";
 
 export class CeleryBeat extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
@@ -38,8 +37,8 @@ export class CeleryBeat extends pulumi.ComponentResource {
     const b = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels(BEAT_COMPONENT, name);
-    const selector = selectorLabels(BEAT_COMPONENT, name);
+    const labels = standardLabels(COMPONENT.celeryBeat, name);
+    const selector = selectorLabels(COMPONENT.celeryBeat, name);
 
     // The schedule file holds each entry's last run. On an emptyDir it survives container restarts (the
     // common case) and is lost with the pod: beat then starts fresh and skips runs missed while it was
@@ -79,7 +78,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
       beat_max_loop_interval: b.maxLoopInterval,
       replicas: 1,
     };
-    const annotations = { [ANNOTATION.component]: BEAT_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(tuning) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.celeryBeat, [ANNOTATION.tuning]: JSON.stringify(tuning) };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
@@ -91,7 +90,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
           // Never two beats, not even for the length of a rollout: the old one stops before the new starts.
           strategy: { type: "Recreate" },
           template: {
-            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { "rightsize.io/config-sha256": a.configHash } },
+            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { [CONFIG_HASH_ANNOTATION]: a.configHash } },
             spec: {
               ...podDefaults({ uid: a.uid }),
               // Beat saves its schedule and exits within seconds of SIGTERM.

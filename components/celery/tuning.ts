@@ -5,7 +5,8 @@ import type { StackConfig } from "../../config/schema";
 import type { CeleryConfig, CeleryPoolConfig } from "../../config/schema/celery";
 import type { ConnectionDemand } from "../../model/connections";
 import { peakPods } from "../../model/rollout";
-import { type Bytes, type Seconds, KiB, seconds } from "../../model/units";
+import { celeryMemoryFit, childrenThatFit, kib, MEMORY_SHARE_PERCENT, memoryBudgetKiB } from "../../model/celery-memory";
+import { type Seconds, seconds } from "../../model/units";
 
 /** Per-pool settings keyed as Celery spells them (visibility_timeout flattened from broker_transport_options). */
 export interface PoolSettings {
@@ -24,21 +25,12 @@ export interface PoolSettings {
   worker_soft_shutdown_timeout?: number;
 }
 
-/** The share of the memory limit the processes may plan for; the rest absorbs a task's peak before recycling. */
-export const MEMORY_SHARE_PERCENT = 90;
 /** Redis' own default; ETA/countdown tasks sit unacknowledged until due, so the derived value never goes below it. */
 export const MIN_DERIVED_VISIBILITY: Seconds = seconds(3600);
 /** A task is long when its hard limit is at least this: prefetch 1 then. */
 export const LONG_TASK_SECONDS = 300;
 export const LONG_PREFETCH = 1;
 export const SHORT_PREFETCH = 4;
-
-const kib = (b: Bytes) => Math.ceil(b / KiB);
-
-/** floor(90% of the limit) in KiB, in integers. */
-export function memoryBudgetKiB(limit: Bytes): number {
-  return Math.floor((limit * MEMORY_SHARE_PERCENT) / (100 * KiB));
-}
 
 /** CPU-bound: one process per whole core of the limit; I/O-bound: ioMultiplier per core. At least 1. */
 export function cpuConcurrency(p: CeleryPoolConfig): number {
@@ -48,8 +40,7 @@ export function cpuConcurrency(p: CeleryPoolConfig): number {
 
 /** How many children of childMemory fit beside the parent in 90% of the limit. */
 export function memoryConcurrency(p: CeleryPoolConfig): number {
-  const room = memoryBudgetKiB(p.resources.limits.memory) - kib(p.parentMemory);
-  return Math.max(0, Math.floor(room / kib(p.childMemory)));
+  return childrenThatFit(p.resources.limits.memory, kib(p.childMemory), p.parentMemory);
 }
 
 export function concurrency(p: CeleryPoolConfig): number {
@@ -59,8 +50,7 @@ export function concurrency(p: CeleryPoolConfig): number {
 /** Each child's share of what the parent leaves: concurrency x cap + parent <= 90% of the limit. */
 export function maxMemoryPerChild(p: CeleryPoolConfig): number {
   if (p.maxMemoryPerChild !== undefined) return p.maxMemoryPerChild;
-  const n = concurrency(p);
-  return n < 1 ? 0 : Math.floor((memoryBudgetKiB(p.resources.limits.memory) - kib(p.parentMemory)) / n);
+  return celeryMemoryFit(p.resources.limits.memory, concurrency(p), 0, p.parentMemory).maxPerChildKiB;
 }
 
 export function softTimeLimit(p: CeleryPoolConfig): Seconds {
@@ -183,19 +173,20 @@ function checkPool(name: string, p: CeleryPoolConfig): ConfigIssue[] {
   const child = kib(p.childMemory);
   const ninety = `${MEMORY_SHARE_PERCENT}% of limits.memory ${formatMemory(limit)} (${budget} KiB)`;
   const n = concurrency(p);
-  if (p.concurrency !== undefined && n * child + parent > budget) {
+  if (p.concurrency !== undefined && !celeryMemoryFit(limit, n, child, p.parentMemory).fits) {
     out.push(issue(`${key}.concurrency`, `${n} processes x ${child} KiB childMemory + ${parent} KiB parent = ${n * child + parent} KiB is more than ${ninety}; at most ${memoryConcurrency(p)} fit`, n));
   } else if (n < 1) {
     out.push(issue(`${key}.resources.limits.memory`, `leaves room for no worker process: ${child} KiB childMemory + ${parent} KiB parent is more than ${MEMORY_SHARE_PERCENT}% of it (${budget} KiB)`, formatMemory(limit)));
   }
   if (p.maxMemoryPerChild !== undefined && n >= 1) {
     const cap = p.maxMemoryPerChild;
-    const total = n * cap + parent;
-    if (total > budget) {
+    const fit = celeryMemoryFit(limit, n, cap, p.parentMemory);
+    const total = fit.needKiB;
+    if (!fit.fits) {
       out.push(
         issue(
           `${key}.maxMemoryPerChild`,
-          `${n} processes x ${cap} KiB + ${parent} KiB parent = ${total} KiB is more than ${ninety}: the container is killed before a child is recycled; at most ${Math.floor((budget - parent) / n)} KiB per child fits`,
+          `${n} processes x ${cap} KiB + ${parent} KiB parent = ${total} KiB is more than ${ninety}: the container is killed before a child is recycled; at most ${fit.maxPerChildKiB} KiB per child fits`,
           cap,
         ),
       );

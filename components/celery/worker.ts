@@ -6,7 +6,7 @@ import type { CeleryPoolConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, TUNING_KEY } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION, TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -41,7 +41,6 @@ export interface CeleryWorkerPoolArgs {
   readonly dependsOn?: pulumi.Resource[];
 }
 
-export const WORKER_COMPONENT = "celery-worker";
 
 export class CeleryWorkerPool extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
@@ -53,8 +52,8 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
     const s = a.settings;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels(WORKER_COMPONENT, name);
-    const selector = selectorLabels(WORKER_COMPONENT, name);
+    const labels = standardLabels(COMPONENT.celeryWorker, name);
+    const selector = selectorLabels(COMPONENT.celeryWorker, name);
     const poolName = a.poolName;
 
     const dirs = writableDirs([
@@ -88,7 +87,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
     ];
     // The parent's memory travels with the tuning so the memory-fit policy checks the derivation's own numbers.
     const tuning = { ...s, [TUNING_KEY.celeryParentMemory]: p.parentMemory };
-    const annotations = { [ANNOTATION.component]: WORKER_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(tuning), [ANNOTATION.role]: poolName };
+    const annotations = { [ANNOTATION.component]: COMPONENT.celeryWorker, [ANNOTATION.tuning]: JSON.stringify(tuning), [ANNOTATION.role]: poolName };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
@@ -99,7 +98,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           strategy: rollingUpdate("drain", p.replicas),
           template: {
-            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { "rightsize.io/config-sha256": a.configHash } },
+            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { [CONFIG_HASH_ANNOTATION]: a.configHash } },
             spec: {
               ...podDefaults({ uid: a.uid }),
               terminationGracePeriodSeconds: terminationGracePeriod(p),

@@ -6,7 +6,7 @@ import { formatMemory } from "../../model/quantity";
 import type { ExtraConfig } from "../../config/schema/extras";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT } from "../../model/annotations";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -21,7 +21,6 @@ export interface ExtraServiceArgs {
   readonly dependsOn?: pulumi.Resource[];
 }
 
-export const EXTRA_COMPONENT = "extra";
 
 export class ExtraService extends pulumi.ComponentResource {
   readonly deployment: k8s.apps.v1.Deployment;
@@ -48,7 +47,7 @@ export class ExtraService extends pulumi.ComponentResource {
       ...Object.entries(e.secretEnv).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
       ...Object.entries(e.env).map(([k, v]) => ({ name: k, value: v })),
     ];
-    const annotations = { [ANNOTATION.component]: EXTRA_COMPONENT, [ANNOTATION.tuning]: JSON.stringify(extraTuning(e)) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.extra, [ANNOTATION.tuning]: JSON.stringify(extraTuning(e)) };
     const probes = e.probes;
 
     this.deployment = new k8s.apps.v1.Deployment(

@@ -7,7 +7,7 @@ import type { MeilisearchConfig } from "../../config/schema/meilisearch";
 import { seconds } from "../../model/units";
 import { MEILISEARCH } from "../shared/endpoints";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -86,7 +86,7 @@ export class Meilisearch extends pulumi.ComponentResource {
 
     // The indexer spills sorted chunks to TMPDIR: a disk-backed, sized emptyDir under the read-only root.
     const dirs = writableDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: formatMemory(c.tmpSize) }]);
-    const annotations = { [ANNOTATION.component]: "meilisearch", [ANNOTATION.tuning]: JSON.stringify(this.settings) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.meilisearch, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "http", port } }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
@@ -95,7 +95,7 @@ export class Meilisearch extends pulumi.ComponentResource {
         spec: {
           ...singleReplicaSpec(name, selector),
           template: {
-            metadata: { labels, annotations: { "rightsize.io/config-sha256": createHash("sha256").update(JSON.stringify(env)).digest("hex") } },
+            metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(JSON.stringify(env)).digest("hex") } },
             spec: {
               ...podDefaults({ uid: a.uid }),
               terminationGracePeriodSeconds: terminationGracePeriod(),

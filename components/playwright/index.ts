@@ -8,7 +8,7 @@ import { bytes, seconds } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, type WritableDir, writableDirs } from "../shared/security";
@@ -68,7 +68,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
       { name: "TIMEOUT", value: String(s.TIMEOUT) },
       ...Object.entries(c.env).map(([k, val]) => ({ name: k, value: val })),
     ];
-    const annotations = { [ANNOTATION.component]: "playwright", [ANNOTATION.tuning]: JSON.stringify(s) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.playwright, [ANNOTATION.tuning]: JSON.stringify(s) };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,

@@ -7,7 +7,7 @@ import type { PostgresConfig } from "../../config/schema/postgres";
 import { seconds } from "../../model/units";
 import { POSTGRES } from "../shared/endpoints";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -96,7 +96,7 @@ export class Postgres extends pulumi.ComponentResource {
     // generous timeouts: a restart would only start recovery over. Six misses 20 s apart: 2 minutes.
     const liveness: Probe = { kind: "exec", command: respondsCmd, periodSeconds: seconds(20), timeoutSeconds: seconds(10), failureThreshold: 6 };
 
-    const annotations = { [ANNOTATION.component]: "postgres", [ANNOTATION.tuning]: JSON.stringify(this.settings) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "postgres", port: POSTGRES.port } }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
@@ -108,7 +108,7 @@ export class Postgres extends pulumi.ComponentResource {
             metadata: {
               labels,
               // A new postgresql.conf restarts the server, which is what most of these settings need.
-              annotations: { "rightsize.io/config-sha256": createHash("sha256").update(conf).digest("hex") },
+              annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex") },
             },
             spec: {
               ...podDefaults({ uid: a.uid }),

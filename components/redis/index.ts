@@ -6,7 +6,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { RedisInstanceConfig } from "../../config/schema/redis";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -94,7 +94,7 @@ export class Redis extends pulumi.ComponentResource {
     // Without persistence Redis writes nothing to /data, so no claim: a small emptyDir keeps dir writable.
     const dirs = writableDirs(isPersistent ? [] : [{ name: DATA_VOLUME, mountPath: "/data", sizeLimit: "64Mi" }]);
 
-    const annotations = { [ANNOTATION.component]: "redis", [ANNOTATION.role]: c.role, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.redis, [ANNOTATION.role]: c.role, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "redis", port: a.port } }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
@@ -103,7 +103,7 @@ export class Redis extends pulumi.ComponentResource {
         spec: {
           ...singleReplicaSpec(name, selector),
           template: {
-            metadata: { labels, annotations: { "rightsize.io/config-sha256": createHash("sha256").update(conf).digest("hex") } },
+            metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex") } },
             spec: {
               ...podDefaults({ uid: a.uid }),
               terminationGracePeriodSeconds: terminationGracePeriod(),

@@ -6,7 +6,7 @@ import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -78,7 +78,7 @@ export class WebService extends pulumi.ComponentResource {
     // three misses 15 s apart (45 s) before a restart.
     const liveness: Probe = { kind: "http", path: p.livenessPath, port: "http", periodSeconds: seconds(15), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
-    const annotations = { [ANNOTATION.component]: "web", [ANNOTATION.tuning]: JSON.stringify(this.settings) };
+    const annotations = { [ANNOTATION.component]: COMPONENT.web, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
@@ -92,7 +92,7 @@ export class WebService extends pulumi.ComponentResource {
             metadata: {
               labels: { ...labels, ...APP_CLIENT_LABEL },
               // A new gunicorn.conf.py rolls the pods.
-              annotations: { "rightsize.io/config-sha256": createHash("sha256").update(conf).digest("hex"), ...client.podAnnotations },
+              annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex"), ...client.podAnnotations },
             },
             spec: {
               ...podDefaults({ uid: a.uid }),

@@ -1,6 +1,8 @@
 // `celery`: worker pools (one Deployment each) and beat. Cross-field rules that need the derivation
 // (memory per child, visibility timeout, grace period) live in components/celery/tuning.ts.
 import { z } from "zod";
+import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
+import { formatMemory } from "../../model/quantity";
 import { envMap, memory, replicas, resources, secondsField } from "./common";
 
 /** A pool name becomes part of object names (`celery-worker-<pool>`), so it is a short DNS label. */
@@ -19,7 +21,7 @@ const poolSchema = z
     /** Resident memory one pool process needs after imports and a typical task. */
     childMemory: memory().prefault("200Mi"),
     /** Resident memory of the worker's parent (main) process. */
-    parentMemory: memory().prefault("100Mi"),
+    parentMemory: memory().prefault(formatMemory(DEFAULT_PARENT_MEMORY)),
     /** Override of the derived concurrency; checked against the memory limit. */
     concurrency: z.number().int().min(1).max(256).optional(),
     /** Override of the derived worker_max_memory_per_child, in KiB as Celery takes it; checked. */

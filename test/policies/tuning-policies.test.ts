@@ -1,6 +1,6 @@
 // The mandatory rules that protect tasks and data, from the components' rightsize.io/tuning annotations.
 import { describe, expect, it } from "vitest";
-import { DEFAULT_PARENT } from "../../policies/rightsize-enforce-celery-memory-fit";
+import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { parsePostgresMemory } from "../../policies/lib/postgres";
 import { evaluate, messages } from "../helpers/policy";
 import { baseline, changed, container, find, hpa, setTuning, workload } from "./fixtures";
@@ -19,20 +19,22 @@ describe("rightsize-enforce-celery-memory-fit", () => {
         level: "mandatory",
         resource: "Deployment/celery-worker",
         message:
-          "Deployment celery-worker: container worker: worker_concurrency 6 x worker_max_memory_per_child 400000 KiB (2343.75Mi) + parent 128Mi " +
-          "= 2471.75Mi exceeds the memory limit 2Gi by 423.75Mi; the container is OOM-killed before a child recycles",
+          "Deployment celery-worker: container worker: worker_concurrency 6 x worker_max_memory_per_child 400000 KiB (2343.75Mi) + parent 100Mi " +
+          "= 2443.75Mi exceeds 90% of the memory limit 2Gi (1843.20Mi) by 600.55Mi; at most 297506 KiB per child fits, " +
+          "else a child's last task before it recycles gets the container OOM-killed",
       },
     ]);
   });
 
   it("counts the parent the component declares instead of the default", async () => {
-    // 4 x 400Mi = 1600Mi fits 2Gi with the default 128Mi parent, not with a 512Mi one.
+    // 4 x 400Mi = 1600Mi fits 90% of 2Gi with the default 100Mi parent (the schema's), not with a 512Mi one.
     const fits = worker({ ...WORKER_TUNING, worker_max_memory_per_child: 409600 });
     expect(await messages(fits, only)).toEqual([]);
-    expect(DEFAULT_PARENT).toBe(128 * 1024 * 1024);
+    expect(DEFAULT_PARENT_MEMORY).toBe(100 * 1024 * 1024);
     const heavy = worker({ ...WORKER_TUNING, worker_max_memory_per_child: 409600, rightsize_parent_memory: 512 * 1024 * 1024 });
     expect(await messages(heavy, only)).toEqual([
-      "Deployment celery-worker: container worker: worker_concurrency 4 x worker_max_memory_per_child 409600 KiB (1600Mi) + parent 512Mi = 2112Mi exceeds the memory limit 2Gi by 64Mi; the container is OOM-killed before a child recycles",
+      "Deployment celery-worker: container worker: worker_concurrency 4 x worker_max_memory_per_child 409600 KiB (1600Mi) + parent 512Mi = 2112Mi exceeds 90% of the memory limit 2Gi (1843.20Mi) by 268.80Mi; " +
+        "at most 340787 KiB per child fits, else a child's last task before it recycles gets the container OOM-killed",
     ]);
   });
 

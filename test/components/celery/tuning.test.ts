@@ -6,12 +6,12 @@ import {
   cpuConcurrency,
   explainConcurrency,
   maxMemoryPerChild,
-  memoryBudgetKiB,
   memoryConcurrency,
   poolSettings,
   terminationGracePeriod,
   visibilityTimeout,
 } from "../../../components/celery/tuning";
+import { memoryBudgetKiB } from "../../../model/celery-memory";
 import { bytes, GiB, MiB } from "../../../model/units";
 import { baseValues, problems, set, valid } from "../../helpers/stack";
 
