@@ -9,7 +9,10 @@ export interface Amount {
   memoryBytes: Bytes;
 }
 
-export const ZERO: Amount = { cpuMillis: millicores(0), memoryBytes: bytes(0) };
+/** An amount from plain numbers, branded here so callers need no casts. */
+export const amount = (cpuMillis: number, memoryBytes: number): Amount => ({ cpuMillis: millicores(cpuMillis), memoryBytes: bytes(memoryBytes) });
+
+export const ZERO: Amount = amount(0, 0);
 
 export function add(a: Amount, b: Amount): Amount {
   return { cpuMillis: millicores(a.cpuMillis + b.cpuMillis), memoryBytes: bytes(a.memoryBytes + b.memoryBytes) };

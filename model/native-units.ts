@@ -12,32 +12,36 @@ const PG_UNITS: readonly (readonly [string, number])[] = [
 
 export const PG_MEMORY_HELP = "a Postgres memory size such as 384MB or 4GB (a whole number and B, kB, MB, GB or TB, each 1024 times the last)";
 
-/**
- * "384MB" -> bytes. Postgres takes a bare number in the setting's own unit (8kB blocks for shared_buffers,
- * kB for work_mem), which is too easy to misread, so a unit is required here.
- */
-export function parsePgMemory(s: string): Bytes | undefined {
-  const m = /^(\d+)\s*(B|kB|MB|GB|TB)$/.exec(s.trim());
-  if (!m) return undefined;
-  const mult = m[2] === "B" ? 1 : PG_UNITS.find(([u]) => u === m[2])![1];
-  const n = Number(m[1]) * mult;
-  return Number.isSafeInteger(n) ? bytes(n) : undefined;
-}
+/** The base unit of shared_buffers, effective_cache_size and wal_buffers: a bare number there is 8kB blocks. */
+export const PG_BLOCK: Bytes = bytes(8 * KiB);
 
 /**
  * A Postgres memory value read the way Postgres reads it (for values a policy finds in rendered objects,
  * which may come from anywhere): a number, integer or decimal, with an optional case-sensitive unit; a
  * bare number is in the setting's own unit (`bareUnit`, 8kB blocks for shared_buffers).
  */
-export function readPgMemory(v: unknown, bareUnit: number): { ok: true; bytes: number } | { ok: false; error: string } {
-  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return { ok: true, bytes: Math.floor(v * bareUnit) };
+export function readPgMemory(v: unknown, bareUnit: number = PG_BLOCK): { ok: true; bytes: Bytes } | { ok: false; error: string } {
+  if (typeof v === "number" && Number.isFinite(v) && v >= 0) return { ok: true, bytes: bytes(Math.floor(v * bareUnit)) };
   if (typeof v !== "string") return { ok: false, error: `${JSON.stringify(v)} is not a Postgres memory value` };
   const m = /^\s*(\d+(?:\.\d+)?)\s*([A-Za-z]*)\s*$/.exec(v);
   if (!m) return { ok: false, error: `${JSON.stringify(v)} is not a Postgres memory value` };
   const unit = m[2]!;
   const mult = unit === "" ? bareUnit : unit === "B" ? 1 : PG_UNITS.find(([u]) => u === unit)?.[1];
   if (mult === undefined) return { ok: false, error: `${JSON.stringify(v)} has unit "${unit}"; Postgres takes B, kB, MB, GB or TB (case-sensitive)` };
-  return { ok: true, bytes: Math.floor(Number(m[1]) * mult) };
+  const n = Math.floor(Number(m[1]) * mult);
+  if (!Number.isSafeInteger(n)) return { ok: false, error: `${JSON.stringify(v)} is too large` };
+  return { ok: true, bytes: bytes(n) };
+}
+
+/**
+ * "384MB" -> bytes, for what people type in stack config: stricter than Postgres, since a bare number in
+ * the setting's own unit (8kB blocks for shared_buffers, kB for work_mem) is too easy to misread, so a
+ * unit and a whole number are required.
+ */
+export function parsePgMemory(s: string): Bytes | undefined {
+  if (!/^\s*\d+\s*[A-Za-z]+\s*$/.test(s)) return undefined;
+  const r = readPgMemory(s);
+  return r.ok ? r.bytes : undefined;
 }
 
 /**

@@ -2,7 +2,7 @@
 // pack, the plan report and the tests all call this one implementation.
 import { toBytes, toMillicores } from "./quantity";
 import { ANNOTATION, readTuning } from "./annotations";
-import { type Amount, add, scale, ZERO } from "./budget";
+import { type Amount, add, amount, scale, ZERO } from "./budget";
 import { surgePods } from "./rollout";
 import { isWorkload, type K8sObject, podTemplateOf, type WorkloadKind } from "./k8s";
 
@@ -20,19 +20,16 @@ function quantityOr0(v: unknown, convert: (s: string) => number): number {
 export function containerRequests(c: Container): Amount {
   const req = c.resources?.requests ?? {};
   const lim = c.resources?.limits ?? {};
-  return {
-    cpuMillis: quantityOr0(req.cpu ?? lim.cpu, toMillicores),
-    memoryBytes: quantityOr0(req.memory ?? lim.memory, toBytes),
-  } as Amount;
+  return amount(quantityOr0(req.cpu ?? lim.cpu, toMillicores), quantityOr0(req.memory ?? lim.memory, toBytes));
 }
 
 export function containerLimits(c: Container): Amount {
   const lim = c.resources?.limits ?? {};
-  return { cpuMillis: quantityOr0(lim.cpu, toMillicores), memoryBytes: quantityOr0(lim.memory, toBytes) } as Amount;
+  return amount(quantityOr0(lim.cpu, toMillicores), quantityOr0(lim.memory, toBytes));
 }
 
 function max(a: Amount, b: Amount): Amount {
-  return { cpuMillis: Math.max(a.cpuMillis, b.cpuMillis), memoryBytes: Math.max(a.memoryBytes, b.memoryBytes) } as Amount;
+  return amount(Math.max(a.cpuMillis, b.cpuMillis), Math.max(a.memoryBytes, b.memoryBytes));
 }
 
 /**
@@ -54,7 +51,7 @@ function effective(podSpec: any, per: (c: Container) => Amount): Amount {
   }
   const appSum = apps.reduce((s, c) => add(s, per(c)), sidecars);
   const overhead = podSpec?.overhead ?? {};
-  const oh = { cpuMillis: quantityOr0(overhead.cpu, toMillicores), memoryBytes: quantityOr0(overhead.memory, toBytes) } as Amount;
+  const oh = amount(quantityOr0(overhead.cpu, toMillicores), quantityOr0(overhead.memory, toBytes));
   return add(max(initPeak, appSum), oh);
 }
 

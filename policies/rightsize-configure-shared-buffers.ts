@@ -2,7 +2,7 @@
 // maintenance memory and every connection; above 40% of the limit little is left for those.
 import { componentOf, describe, mainContainer, memoryLimit } from "../model/k8s";
 import { showMemory } from "../model/quantity";
-import { parsePostgresMemory } from "./lib/postgres";
+import { readPgMemory } from "../model/native-units";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
 import { isWorkload } from "../model/k8s";
@@ -21,7 +21,7 @@ export const sharedBuffers = resourcePolicy({
     if ("error" in t) return [t.error];
     const d = describe(o);
     const raw = t.tuning.shared_buffers ?? DEFAULT_SHARED_BUFFERS;
-    const sb = parsePostgresMemory(raw);
+    const sb = readPgMemory(raw);
     if (!sb.ok) return [`${d}: shared_buffers ${sb.error}`];
     const main = mainContainer(o, ["postgres"]);
     const limit = main ? memoryLimit(main.c) : undefined;

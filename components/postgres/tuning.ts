@@ -1,7 +1,7 @@
 // PostgreSQL settings derived from the container's limits: pgtune's "web" profile, computed from the
 // memory limit M and CPU limit C of the container, never the node's. Pure: no @pulumi imports.
 import { type ConfigIssue, issue } from "../../config/issues";
-import { floorTo, formatPgMemory } from "../../model/native-units";
+import { floorTo, formatPgMemory, PG_BLOCK } from "../../model/native-units";
 import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
 import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../model/units";
@@ -12,7 +12,6 @@ export const SUPERUSER_RESERVED_CONNECTIONS = 3;
 /** Postgres' default autovacuum_max_workers; each may hold maintenance_work_mem at once. */
 export const AUTOVACUUM_MAX_WORKERS = 3;
 export const MIN_WORK_MEM = bytes(4 * MiB);
-const BLOCK = bytes(8 * KiB); // base unit of shared_buffers, effective_cache_size, wal_buffers
 const MAINTENANCE_WORK_MEM_CAP = bytes(2 * GiB);
 const WAL_BUFFERS_MIN = bytes(32 * KiB);
 const WAL_BUFFERS_MAX = bytes(16 * MiB);
@@ -90,7 +89,7 @@ export function postgresTuning(pg: PostgresConfig): PostgresTuning {
   const C = wholeCores(pg.resources.limits.cpu);
   const W = o.max_worker_processes ?? (C >= 4 ? C : 8);
   const mc = pg.maxConnections;
-  const sb = floorTo(o.shared_buffers ?? M / 4, BLOCK);
+  const sb = floorTo(o.shared_buffers ?? M / 4, PG_BLOCK);
   const wal = walSizes(pg.storage.size, o.max_wal_size, o.min_wal_size);
   return {
     memoryLimit: M,
@@ -98,10 +97,10 @@ export function postgresTuning(pg: PostgresConfig): PostgresTuning {
     maxConnections: mc,
     workerProcesses: W,
     sharedBuffers: sb,
-    effectiveCacheSize: floorTo(o.effective_cache_size ?? (3 * M) / 4, BLOCK),
+    effectiveCacheSize: floorTo(o.effective_cache_size ?? (3 * M) / 4, PG_BLOCK),
     maintenanceWorkMem: floorTo(o.maintenance_work_mem ?? Math.min(M / 16, MAINTENANCE_WORK_MEM_CAP), KiB),
     workMem: floorTo(o.work_mem ?? Math.max(MIN_WORK_MEM, (M - sb) / ((mc + W) * 3)), KiB),
-    walBuffers: floorTo(o.wal_buffers ?? Math.min(WAL_BUFFERS_MAX, Math.max(WAL_BUFFERS_MIN, (sb * 3) / 100)), BLOCK),
+    walBuffers: floorTo(o.wal_buffers ?? Math.min(WAL_BUFFERS_MAX, Math.max(WAL_BUFFERS_MIN, (sb * 3) / 100)), PG_BLOCK),
     minWalSize: wal.min,
     maxWalSize: wal.max,
     shm: pg.shmSize,
@@ -115,11 +114,11 @@ export function postgresSettings(pg: PostgresConfig): PostgresSettings {
   return {
     max_connections: t.maxConnections,
     superuser_reserved_connections: SUPERUSER_RESERVED_CONNECTIONS,
-    shared_buffers: formatPgMemory(t.sharedBuffers, BLOCK),
-    effective_cache_size: formatPgMemory(t.effectiveCacheSize, BLOCK),
+    shared_buffers: formatPgMemory(t.sharedBuffers, PG_BLOCK),
+    effective_cache_size: formatPgMemory(t.effectiveCacheSize, PG_BLOCK),
     maintenance_work_mem: formatPgMemory(t.maintenanceWorkMem),
     work_mem: formatPgMemory(t.workMem),
-    wal_buffers: formatPgMemory(t.walBuffers, BLOCK),
+    wal_buffers: formatPgMemory(t.walBuffers, PG_BLOCK),
     min_wal_size: formatPgMemory(t.minWalSize, bytes(MiB)),
     max_wal_size: formatPgMemory(t.maxWalSize, bytes(MiB)),
     checkpoint_completion_target: o.checkpoint_completion_target ?? 0.9,

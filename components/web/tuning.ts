@@ -4,7 +4,7 @@ import { formatCpu, formatMemory } from "../../model/quantity";
 import type { WebConfig } from "../../config/schema/web";
 import type { ConnectionDemand } from "../../model/connections";
 import { peakPods } from "../../model/rollout";
-import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/units";
+import { type Bytes, bytes, type Millicores, type Seconds, seconds } from "../../model/units";
 
 /** Settings keyed as gunicorn spells them, in the order they are written to gunicorn.conf.py. */
 export interface GunicornSettings {
@@ -77,7 +77,7 @@ export function checkWeb(w: WebConfig, key = "web"): ConfigIssue[] {
   const fit = memoryBoundWorkers(mem, g.masterMemory, g.workerMemory);
   const arithmetic = (n: number) =>
     `${n} x ${formatMemory(g.workerMemory)} per worker + ${formatMemory(g.masterMemory)} master = ` +
-    `${formatMemory((n * g.workerMemory + g.masterMemory) as Bytes)}`;
+    `${formatMemory(bytes(n * g.workerMemory + g.masterMemory))}`;
   if (g.workers !== undefined && g.workers > fit) {
     return [
       issue(`${key}.gunicorn.workers`, `${arithmetic(g.workers)} does not fit limits.memory ${formatMemory(mem)}; at most ${fit} fit`, g.workers),

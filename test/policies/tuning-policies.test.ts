@@ -1,7 +1,6 @@
 // The mandatory rules that protect tasks and data, from the components' rightsize.io/tuning annotations.
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
-import { parsePostgresMemory } from "../../policies/lib/postgres";
 import { evaluate, messages } from "../helpers/policy";
 import { baseline, changed, container, find, hpa, setTuning, workload } from "./fixtures";
 
@@ -163,19 +162,5 @@ describe("rightsize-enforce-beat-singleton", () => {
       "2 Celery beat workloads (Deployment celery-beat, Deployment celery-beat-2); the stack must run exactly one scheduler",
     ]);
     expect(find(baseline(), "Deployment", "celery-beat").spec.strategy).toEqual({ type: "Recreate" });
-  });
-});
-
-describe("Postgres memory values", () => {
-  it("parse as Postgres does: 1024-based units, case-sensitive, bare numbers in 8kB blocks", () => {
-    expect(parsePostgresMemory("384MB")).toEqual({ ok: true, bytes: 384 * 1024 ** 2 });
-    expect(parsePostgresMemory("1GB")).toEqual({ ok: true, bytes: 1024 ** 3 });
-    expect(parsePostgresMemory("64kB")).toEqual({ ok: true, bytes: 64 * 1024 });
-    expect(parsePostgresMemory("1.5GB")).toEqual({ ok: true, bytes: 1.5 * 1024 ** 3 });
-    expect(parsePostgresMemory("16384")).toEqual({ ok: true, bytes: 16384 * 8192 });
-    expect(parsePostgresMemory(16384)).toEqual({ ok: true, bytes: 16384 * 8192 });
-    expect(parsePostgresMemory("4MB", 1024)).toEqual({ ok: true, bytes: 4 * 1024 ** 2 });
-    expect(parsePostgresMemory("384mb")).toEqual({ ok: false, error: '"384mb" has unit "mb"; Postgres takes B, kB, MB, GB or TB (case-sensitive)' });
-    expect(parsePostgresMemory("lots")).toEqual({ ok: false, error: '"lots" is not a Postgres memory value' });
   });
 });

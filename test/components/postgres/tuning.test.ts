@@ -9,8 +9,7 @@ import {
   walSizes,
 } from "../../../components/postgres/tuning";
 import { webConnectionDemand } from "../../../components/web/tuning";
-import { formatPgMemory, parsePgMemory } from "../../../model/native-units";
-import { bytes, GiB, KiB, MiB } from "../../../model/units";
+import { bytes, GiB, MiB } from "../../../model/units";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 
 /** The baseline with postgres' limits set (requests follow: memory = limit, cpu request 1). */
@@ -117,24 +116,6 @@ describe("pgtune's web profile from the container's limits", () => {
       expect(conf.split("\n")).toContain(line);
     }
     expect(conf.split("\n").filter((l) => l !== "" && !l.startsWith("#")).every((l) => /^[a-z_]+ = \S+$/.test(l))).toBe(true);
-  });
-});
-
-describe("Postgres memory units", () => {
-  it("parses 1024-based units and insists on one", () => {
-    expect(parsePgMemory("384MB")).toBe(384 * MiB);
-    expect(parsePgMemory("4GB")).toBe(4 * GiB);
-    expect(parsePgMemory("64kB")).toBe(64 * KiB);
-    expect(parsePgMemory("384")).toBeUndefined();
-    expect(parsePgMemory("384Mi")).toBeUndefined();
-    expect(parsePgMemory("1.5GB")).toBeUndefined();
-  });
-
-  it("writes the largest unit that divides exactly, after rounding to the base unit", () => {
-    expect(formatPgMemory(bytes(384 * MiB))).toBe("384MB");
-    expect(formatPgMemory(bytes(1152 * MiB))).toBe("1152MB");
-    expect(formatPgMemory(bytes(3 * GiB))).toBe("3GB");
-    expect(formatPgMemory(bytes(12079595), bytes(8 * KiB))).toBe("11792kB");
   });
 });
 
