@@ -1,5 +1,8 @@
-// The Python the Celery pods load: the settings module, the probe helper and beat's scheduler. Pure
-// strings; they must import under Debian's python3 with python3-celery 5.2 (no newer syntax or APIs).
+// The Python the Celery pods load: the settings module (generated here), the probe helper and beat's
+// scheduler (real .py files in python/, filled with rightsize's paths). No @pulumi imports; they must
+// import under Debian's python3 with python3-celery 5.2 (no newer syntax or APIs).
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { REDIS } from "../shared/endpoints";
 import { defaultQueue, explainConcurrency, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
@@ -20,7 +23,7 @@ export const POOL_ENV = "RIGHTSIZE_CELERY_POOL";
 /** Environment variable carrying the broker password (from the broker's Secret). */
 export const PASSWORD_ENV = "REDIS_PASSWORD";
 
-type Py = string | number | boolean | Py[] | { [k: string]: Py };
+export type Py = string | number | boolean | Py[] | { [k: string]: Py };
 
 /** A Python literal: JSON's string escapes are valid Python, booleans are not. */
 export function pyLiteral(v: Py): string {
@@ -119,140 +122,45 @@ export function renderConfigModule(c: CeleryConfig): string {
   ].join("\n");
 }
 
-export function renderProbes(): string {
-  return `"""Probes for rightsize's Celery pods that neither import the app nor ask the broker.
+/** The Python sources shipped beside this file, linted and tested as Python (test/real/celery-python.test.ts). */
+export const PYTHON_DIR = join(__dirname, "python");
 
-\`celery inspect ping\` imports the whole app on every probe and fails whenever the broker blips, which
-restarts every worker at once. Instead the worker touches a heartbeat file from its event loop (the
-heartbeat_sent signal, every 2 s while connected; beat: every scheduler tick) and a ready file once it
-consumes; the probes only read those files.
+/**
+ * Fills a Python source's tokens: `"@NAME@"` (a quoted string, so the source stays valid Python) becomes
+ * the value as a Python literal, and a bare `@NAME@` (in a docstring) its text. Every token must be given
+ * and every value used, so a renamed token fails here rather than in a pod.
+ */
+export function fillPython(source: string, values: Record<string, Py>): string {
+  let out = source;
+  for (const [name, v] of Object.entries(values)) {
+    const quoted = `"@${name}@"`;
+    const bare = `@${name}@`;
+    if (!out.includes(bare)) throw new Error(`the Python source has no token @${name}@`);
+    out = out.split(quoted).join(pyLiteral(v)).split(bare).join(typeof v === "string" ? v : pyLiteral(v));
+  }
+  const left = /@[A-Z_]+@/.exec(out);
+  if (left) throw new Error(`the Python source still has the token ${left[0]}`);
+  return out;
+}
 
-    python3 -S ${CONFIG_DIR}/${FILES.probes} readiness
-    python3 -S ${CONFIG_DIR}/${FILES.probes} liveness <max heartbeat age in seconds>
-"""
-import os
-import socket
-import sys
-import time
+function readPython(file: string): string {
+  return readFileSync(join(PYTHON_DIR, file), "utf8");
+}
 
-STATE_DIR = ${pyLiteral(STATE_DIR)}
-HEARTBEAT = os.path.join(STATE_DIR, "heartbeat")
-READY = os.path.join(STATE_DIR, "ready")
-BROKER = (${pyLiteral(REDIS.broker.name)}, ${REDIS.broker.port})
+/** The values the probe helper is rendered with; a test renders it with its own. */
+export const PROBE_VALUES = {
+  PROBES_PATH: `${CONFIG_DIR}/${FILES.probes}`,
+  STATE_DIR,
+  BROKER_HOST: REDIS.broker.name,
+  BROKER_PORT: REDIS.broker.port,
+} as const;
 
-
-def touch(path):
-    try:
-        with open(path, "a"):
-            pass
-        os.utime(path, None)
-    except OSError:
-        pass  # no state dir (web pods load the module too): nothing to record
-
-
-def remove(path):
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _reset(**kwargs):
-    # The emptyDir outlives a container restart: drop the previous container's files.
-    remove(READY)
-    remove(HEARTBEAT)
-
-
-def _ready(**kwargs):
-    touch(HEARTBEAT)
-    touch(READY)
-
-
-def _heartbeat(**kwargs):
-    touch(HEARTBEAT)
-
-
-def _stopping(**kwargs):
-    remove(READY)
-
-
-def _beat_started(**kwargs):
-    _reset()
-    _ready()
-
-
-def install():
-    """Connects the signal handlers; rightsize_celeryconfig calls it when Celery loads the settings."""
-    from celery import signals
-
-    signals.celeryd_init.connect(_reset, weak=False)
-    signals.worker_ready.connect(_ready, weak=False)
-    signals.heartbeat_sent.connect(_heartbeat, weak=False)
-    signals.worker_shutting_down.connect(_stopping, weak=False)
-    signals.beat_init.connect(_beat_started, weak=False)
-
-
-def broker_reachable(timeout=2.0):
-    try:
-        socket.create_connection(BROKER, timeout=timeout).close()
-        return True
-    except OSError:
-        return False
-
-
-def liveness(max_age):
-    try:
-        age = time.time() - os.stat(HEARTBEAT).st_mtime
-    except OSError:
-        age = None
-    if age is not None and age <= max_age:
-        return 0
-    seen = "missing" if age is None else "%d s old" % age
-    if not broker_reachable():
-        # Waiting for the broker is not being stuck: a restart would not bring it back and would kill
-        # the running tasks, so the probe passes until the broker answers again.
-        print("heartbeat %s, but broker %s:%d is unreachable: waiting for it" % ((seen,) + BROKER))
-        return 0
-    print("heartbeat %s (limit %d s) while the broker answers: the worker is stuck" % (seen, max_age))
-    return 1
-
-
-def readiness():
-    if os.path.exists(READY):
-        return 0
-    print("not ready: %s is missing (not consuming yet, or shutting down)" % READY)
-    return 1
-
-
-def main(argv):
-    if len(argv) == 2 and argv[1] == "readiness":
-        return readiness()
-    if len(argv) == 3 and argv[1] == "liveness":
-        return liveness(float(argv[2]))
-    sys.stderr.write("usage: %s readiness | liveness <max age seconds>\\n" % argv[0])
-    return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))
-`;
+export function renderProbes(values: Record<string, Py> = PROBE_VALUES): string {
+  return fillPython(readPython(FILES.probes), values);
 }
 
 export function renderBeatScheduler(): string {
-  return `"""Celery beat's default PersistentScheduler plus a heartbeat for the liveness probe.
-
-Beat ticks at least every beat_max_loop_interval seconds; each tick touches the heartbeat file.
-"""
-from celery.beat import PersistentScheduler
-
-import rightsize_celery_probes as _probes
-
-
-class HeartbeatScheduler(PersistentScheduler):
-    def tick(self, *args, **kwargs):
-        _probes.touch(_probes.HEARTBEAT)
-        return super().tick(*args, **kwargs)
-`;
+  return readPython(FILES.beat);
 }
 
 /** Every file of the ConfigMap. */
