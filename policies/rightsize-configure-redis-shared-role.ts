@@ -2,9 +2,8 @@
 // have none, so they survive, but cache entries written without a TTL are never evicted and memory can still
 // run out. Two instances (broker: noeviction, cache: allkeys-lru) are the safer shape; this says so.
 import { ANNOTATION, COMPONENT } from "../model/annotations";
-import { componentOf, describe, roleOf } from "../model/k8s";
+import { componentOf, describe, roleOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 export const redisSharedRole = resourcePolicy({
   name: "rightsize-configure-redis-shared-role",

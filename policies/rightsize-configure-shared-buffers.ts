@@ -1,11 +1,10 @@
 // Postgres' shared_buffers lives inside the container's memory limit next to work_mem per sort, the
 // maintenance memory and every connection; above 40% of the limit little is left for those.
-import { componentOf, describe, mainContainer, memoryLimit } from "../model/k8s";
+import { componentOf, describe, mainContainer, memoryLimit, isWorkload } from "../model/k8s";
 import { showMemory } from "../model/quantity";
 import { readPgMemory } from "../model/native-units";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
-import { isWorkload } from "../model/k8s";
 import { COMPONENT } from "../model/annotations";
 
 /** Postgres' own default when the component does not set it. */

@@ -1,9 +1,8 @@
 // Readiness may check backends; liveness must not. A liveness probe identical to readiness (same check,
 // same timings, as kube-score defines it) turns anything that makes a pod unready into a restart of every
 // pod at once. The same backend-free endpoint with a more tolerant liveness is fine: it is not identical.
-import { containersOf, describe } from "../model/k8s";
+import { containersOf, describe, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 /** What a probe checks, without its timings: `httpGet /healthz on port http`. */
 export function probeAction(p: any): string | undefined {

@@ -1,9 +1,8 @@
 // A request larger than its limit is rejected by the API server at apply time; catching it at preview
 // names the container and both numbers before anything is touched.
-import { containersOf, describe } from "../model/k8s";
+import { containersOf, describe, isWorkload } from "../model/k8s";
 import { cpuQuantity, memoryQuantity, showCpu, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 const RESOURCES = [
   ["cpu", cpuQuantity, showCpu],

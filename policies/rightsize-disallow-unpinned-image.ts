@@ -1,8 +1,7 @@
 // An image without a tag, or tagged latest, changes under the stack without a diff: a rollout or a node
 // replacement pulls whatever the registry has now.
-import { containersOf, describe } from "../model/k8s";
+import { containersOf, describe, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 /** The tag of an image reference, undefined when it has none; a digest pins it regardless. */
 export function imagePin(image: string): { digest: true } | { tag: string | undefined } {

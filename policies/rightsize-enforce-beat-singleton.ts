@@ -1,11 +1,10 @@
 // Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA scales
 // it, a rollout never runs an old and a new one side by side, and the stack has only one.
 import { ANNOTATION, COMPONENT } from "../model/annotations";
-import { describe } from "../model/k8s";
+import { describe, isWorkload } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 import { addHpa, type HpaIndex, workloadOf } from "../model/reservations";
 import { surgePods } from "../model/rollout";
-import { isWorkload } from "../model/k8s";
 
 
 export const beatSingleton = stackPolicy({

@@ -1,10 +1,9 @@
 // A Redis that is Celery's broker must never evict: under memory pressure an evicting policy silently
 // drops queued tasks. It answers writes with an error instead (noeviction, Redis' own default).
 import { ANNOTATION, COMPONENT } from "../model/annotations";
-import { componentOf, describe, roleOf } from "../model/k8s";
+import { componentOf, describe, roleOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
-import { isWorkload } from "../model/k8s";
 
 export const brokerNoEviction = resourcePolicy({
   name: "rightsize-enforce-broker-noeviction",

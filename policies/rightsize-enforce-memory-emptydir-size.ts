@@ -1,10 +1,9 @@
 // A memory-backed emptyDir (tmpfs, e.g. Chromium's /dev/shm) is charged to the pod's memory: without a
 // sizeLimit, or with one above the memory limit, filling it gets the pod OOM-killed.
-import { describe, podSpecOf } from "../model/k8s";
+import { describe, podSpecOf, isWorkload } from "../model/k8s";
 import { memoryQuantity, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 import { podLimits } from "../model/reservations";
-import { isWorkload } from "../model/k8s";
 
 /** The pod's memory limit, or undefined when some app container sets none (then nothing bounds it). */
 function podMemoryLimit(spec: any): number | undefined {

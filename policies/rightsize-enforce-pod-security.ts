@@ -1,8 +1,7 @@
 // Pod Security "restricted" in the terms Polaris and kube-score use: non-root, no privilege escalation,
 // every capability dropped, no host namespaces. Each container, init containers included.
-import { containersOf, describe, podSpecOf } from "../model/k8s";
+import { containersOf, describe, podSpecOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 export const podSecurity = resourcePolicy({
   name: "rightsize-enforce-pod-security",

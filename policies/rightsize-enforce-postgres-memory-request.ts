@@ -1,10 +1,9 @@
 // Postgres' tuning is sized from its memory limit (shared_buffers M/4, effective_cache_size 3M/4). With a
 // lower request the pod is Burstable: the scheduler may place it where only the request fits, and under
 // node pressure it is evicted or OOM-killed before Guaranteed pods. Requests equal to limits avoid both.
-import { componentOf, containersOf, describe } from "../model/k8s";
+import { componentOf, containersOf, describe, isWorkload } from "../model/k8s";
 import { memoryQuantity, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 import { COMPONENT } from "../model/annotations";
 
 export const postgresMemoryRequest = resourcePolicy({

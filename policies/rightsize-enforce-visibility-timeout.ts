@@ -1,9 +1,8 @@
 // With Redis as the broker, a task not acknowledged within visibility_timeout is delivered again. Long
 // tasks acknowledge late, so a visibility timeout at or below the hard time limit runs them twice.
-import { componentOf, describe } from "../model/k8s";
+import { componentOf, describe, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { numberSetting, tuningOf } from "./lib/tuning";
-import { isWorkload } from "../model/k8s";
 import { COMPONENT } from "../model/annotations";
 
 /** kombu's Redis transport default, in seconds. */

@@ -1,8 +1,7 @@
 // Pods behind a Service get traffic as soon as they run unless a readiness probe holds them back: every
 // app container of a pod some Service selects has one.
-import { containersOf, describe, SelectorIndex } from "../model/k8s";
+import { containersOf, describe, SelectorIndex, isWorkload, podTemplateOf } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { isWorkload, podTemplateOf } from "../model/k8s";
 
 export const missingReadiness = stackPolicy({
   name: "rightsize-missing-readiness-probe",

@@ -1,9 +1,8 @@
 // Every container, init containers and sidecars included, sets requests (cpu, memory) and a memory
 // limit: without requests the scheduler reserves nothing for it, without a memory limit nothing stops
 // it from taking the node's memory.
-import { containersOf, describe } from "../model/k8s";
+import { containersOf, describe, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
-import { isWorkload } from "../model/k8s";
 
 const REQUIRED = [
   ["requests", "cpu"],

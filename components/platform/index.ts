@@ -7,12 +7,11 @@ import { budgetAnnotations, budgetOf, budgetQuotaHard, BUDGET_QUOTA_NAME } from 
 import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
 import { Redis } from "../redis";
-import { MEILISEARCH, POSTGRES, REDIS } from "../shared/endpoints";
+import { MEILISEARCH, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
 import { Celery, clientEnv, clientMount, clientVolume } from "../celery";
 import { ExtraService } from "../extras";
 import { AppImage } from "../image";
 import { PlaywrightService } from "../playwright";
-import { PLAYWRIGHT } from "../shared/endpoints";
 import { databaseEnv } from "../shared/env";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";

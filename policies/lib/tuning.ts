@@ -1,9 +1,7 @@
 // Reading a workload's rightsize.io/tuning annotation in the mandatory policies: a workload that claims a
 // component but whose settings cannot be read is a violation, never a pass.
-import { ANNOTATION } from "../../model/annotations";
-import { type K8sObject } from "../../model/k8s";
-import { readTuning } from "../../model/annotations";
-import { describe } from "../../model/k8s";
+import { ANNOTATION, readTuning } from "../../model/annotations";
+import { type K8sObject, describe } from "../../model/k8s";
 
 export function tuningOf(o: K8sObject): { tuning: Record<string, unknown> } | { error: string } {
   const r = readTuning(o);
