@@ -4,7 +4,8 @@ import { ConfigError } from "../config/issues";
 import type { ProgramRun } from "./program";
 import { readStackFile, type StackFile, StackFileError } from "./stackfile";
 
-export const EXIT = { ok: 0, violation: 1, config: 2, internal: 3 } as const;
+/** `prometheus`: recommend could not reach Prometheus, or Prometheus answered an error. */
+export const EXIT = { ok: 0, violation: 1, config: 2, internal: 3, prometheus: 4 } as const;
 
 export class UsageError extends Error {}
 
@@ -13,11 +14,10 @@ export interface Loaded {
   run: ProgramRun;
 }
 
-/** Returns the run, or prints why not and gives the exit code. */
-export async function loadStack(stack: string): Promise<Loaded | number> {
-  let file: StackFile;
+/** Reads Pulumi.<stack>.yaml, or prints why not and gives the exit code. */
+export function readStack(stack: string): StackFile | number {
   try {
-    file = readStackFile(stack);
+    return readStackFile(stack);
   } catch (e) {
     if (e instanceof StackFileError) {
       process.stderr.write(`${e.message}\n`);
@@ -25,6 +25,16 @@ export async function loadStack(stack: string): Promise<Loaded | number> {
     }
     throw e;
   }
+}
+
+/** Returns the run, or prints why not and gives the exit code. */
+export async function loadStack(stack: string): Promise<Loaded | number> {
+  const file = readStack(stack);
+  return typeof file === "number" ? file : runStack(file);
+}
+
+/** Runs the program on a stack's config values (read from its file, or edited in memory). */
+export async function runStack(file: StackFile): Promise<Loaded | number> {
   try {
     // Loaded here, not at the top: plan starts the policy pack before it pays for loading the SDK.
     const { runProgram } = await import("./program");

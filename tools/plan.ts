@@ -5,12 +5,14 @@
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
 import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
-import { EXIT, loadStack, main, UsageError } from "./cli";
-import { PolicyConfigRejected, startPolicyPack } from "./pack-process";
+import { EXIT, main, readStack, runStack, UsageError } from "./cli";
+import { PolicyConfigRejected, type RunningPack, startPolicyPack } from "./pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
 import type { ProgramRun } from "./program";
-import { appImageReport, buildPlan, type PolicySummary, type Violation } from "./build-plan";
+import type { K8sObject } from "../model/k8s";
+import { appImageReport, buildPlan, type Plan, type PolicySummary, type Violation } from "./build-plan";
 import { renderMarkdown, renderText } from "./report";
+import type { StackFile } from "./stackfile";
 
 const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]";
 export const PROJECT = "rightsize";
@@ -71,43 +73,69 @@ export function summarize(stack: string, resources: readonly AnalyzedResource[],
 
 export async function plan(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  let given: Record<string, PolicyConfig> = {};
+  const given = readGivenPolicyConfig(args.policyConfig);
+  if (typeof given === "number") return given;
+  // The pack boots (about a second: node, the SDK, ts-node) while the program runs under mocks.
+  const pack = startPolicyPack();
   try {
-    if (args.policyConfig) given = readPolicyConfigFile(args.policyConfig);
+    const file = readStack(args.stack);
+    if (typeof file === "number") return file;
+    const planned = await planStack(pack, file, given, args.policyConfig);
+    if (typeof planned === "number") return planned;
+    const p = planned.plan;
+    const stackFile = `Pulumi.${file.stack}.yaml`;
+    if (args.format === "json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
+    else if (args.format === "markdown") process.stdout.write(renderMarkdown(p, stackFile));
+    else process.stdout.write(renderText(p, stackFile));
+    return exitCodeOf(p);
+  } finally {
+    pack.close();
+  }
+}
+
+/** The policy config file's contents, or exit 2 with the file's problems printed. */
+export function readGivenPolicyConfig(path: string | undefined): Record<string, PolicyConfig> | number {
+  try {
+    return path ? readPolicyConfigFile(path) : {};
   } catch (e) {
     if (!(e instanceof PolicyConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);
     return EXIT.config;
   }
-  // The pack boots (about a second: node, the SDK, ts-node) while the program runs under mocks.
-  const pack = startPolicyPack();
+}
+
+export const exitCodeOf = (p: Plan): number => (p.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok);
+
+/**
+ * The plan of one stack's config values: the program under mocks, then the pack over the Analyzer
+ * protocol. Returns an exit code (with the problem printed) when the config or the policy config is invalid.
+ * The program loads once per process, so this runs once per process.
+ */
+export async function planStack(
+  pack: RunningPack,
+  file: StackFile,
+  given: Record<string, PolicyConfig>,
+  policyConfigPath?: string,
+): Promise<{ plan: Plan; objects: K8sObject[] } | number> {
+  const loaded = await runStack(file);
+  if (typeof loaded === "number") return loaded;
+  const resources = analyzedResources(file.stack, loaded.run);
+  const { runPolicies } = await import("./analyzer");
+  const { kubernetesObjects } = await import("./program");
+  let run: PolicyRun;
   try {
-    const loaded = await loadStack(args.stack);
-    if (typeof loaded === "number") return loaded;
-    const resources = analyzedResources(loaded.file.stack, loaded.run);
-    const { runPolicies } = await import("./analyzer");
-    const { kubernetesObjects } = await import("./program");
-    let run: PolicyRun;
-    try {
-      run = await runPolicies(pack, { stack: loaded.file.stack, project: PROJECT, resources, config: given });
-    } catch (e) {
-      if (e instanceof PolicyConfigRejected) {
-        process.stderr.write(`${args.policyConfig}: ${e.message}\n`);
-        return EXIT.config;
-      }
-      throw e;
+    run = await runPolicies(pack, { stack: file.stack, project: PROJECT, resources, config: given });
+  } catch (e) {
+    if (e instanceof PolicyConfigRejected) {
+      process.stderr.write(`${policyConfigPath}: ${e.message}\n`);
+      return EXIT.config;
     }
-    const summary = summarize(loaded.file.stack, resources, run);
-    const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
-    const p = buildPlan(loaded.file.stack, kubernetesObjects(loaded.run), summary, { appImage: appImageReport(loaded.run.resources), ...(pin ? { pin } : {}) });
-    const stackFile = `Pulumi.${loaded.file.stack}.yaml`;
-    if (args.format === "json") process.stdout.write(`${JSON.stringify(p, null, 2)}\n`);
-    else if (args.format === "markdown") process.stdout.write(renderMarkdown(p, stackFile));
-    else process.stdout.write(renderText(p, stackFile));
-    return p.violations.some((v) => v.enforcementLevel === "mandatory") ? EXIT.violation : EXIT.ok;
-  } finally {
-    pack.close();
+    throw e;
   }
+  const summary = summarize(file.stack, resources, run);
+  const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
+  const objects = kubernetesObjects(loaded.run);
+  return { plan: buildPlan(file.stack, objects, summary, { appImage: appImageReport(loaded.run.resources), ...(pin ? { pin } : {}) }), objects };
 }
 
 if (require.main === module) main(plan);

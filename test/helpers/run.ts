@@ -13,7 +13,7 @@ export interface Ran {
 /** The hook `npm run plan` uses, by absolute path, so a child started in a temporary folder still finds it. */
 export const REGISTER = join(ROOT, "tools", "register.js");
 
-export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT): Ran {
+export function runTool(tool: "plan" | "render" | "recommend", args: string[], cwd = ROOT): Ran {
   const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", `${tool}.ts`), ...args], {
     cwd,
     encoding: "utf8",

@@ -28,6 +28,8 @@ export const TOOLS = {
   gunicorn: { bin: "/usr/bin/gunicorn", pkg: "gunicorn" },
   python: { bin: PYTHON, pkg: "python3" },
   chromium: { bin: "/usr/lib/chromium/chromium", pkg: "chromium" },
+  prometheus: { bin: "/usr/bin/prometheus", pkg: "prometheus" },
+  promtool: { bin: "/usr/bin/promtool", pkg: "prometheus" },
 } as const satisfies Record<string, Tool>;
 
 /** Python modules from Debian packages, checked by importing them with Debian's python3. */

@@ -1,0 +1,216 @@
+// `npm run recommend` against a real Prometheus (Debian's package): series in cAdvisor's and
+// kube-state-metrics' shapes backfilled with promtool, the server started on a free loopback port, and
+// every case of issue 11 run through the real command, which plans the proposed stack with plan's code.
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { ROOT, runTool } from "../helpers/run";
+import { backfill, type RunningPrometheus, servePrometheus } from "./prometheus/server";
+import { DAY, prodScenario, tightScenario } from "./prometheus/scenario";
+import { freePort, missingPackages, reportMissing, stopAll, TOOLS } from "./support";
+
+const skip = reportMissing("recommend against Prometheus", missingPackages([TOOLS.prometheus, TOOLS.promtool]));
+const MiB = 1024 ** 2;
+const prodYaml = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
+
+/** A folder holding prod's stack file with another namespace (and the same everything else). */
+function stackDir(namespace: string, edit: (y: string) => string = (y) => y): string {
+  const dir = mkdtempSync(join(tmpdir(), `rightsize-rec-${namespace}-`));
+  writeFileSync(join(dir, "Pulumi.prod.yaml"), edit(prodYaml.replace(/^  rightsize:namespace: rightsize$/m, `  rightsize:namespace: ${namespace}`)));
+  return dir;
+}
+
+interface Rec {
+  workloads: { name: string; usage: any; current: any; proposed: any; cpu: { action: string; reason: string }; memory: { action: string; reason: string }; tuning: { key: string; before: unknown; after: unknown; reduced: boolean }[] }[];
+  unmatched: { pod: string; container: string; reason: string }[];
+  proposed: { violations: { policy: string; enforcementLevel: string }[]; workloads: { name: string; tuning: Record<string, unknown> }[] } | null;
+  configErrors: string[];
+  trade: string[];
+  changes: { path: string; value: string }[];
+  commands: string[];
+  queries: Record<string, string>;
+}
+
+const noStackTrace = (s: string) => expect(s).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+
+describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
+  let prom: RunningPrometheus;
+  let failing: RunningPrometheus;
+  let prod: Rec;
+  const w = (r: Rec, name: string) => r.workloads.find((x) => x.name === name)!;
+
+  beforeAll(async () => {
+    // Two days of 60 s samples for three stories: prod as it is, prod with a small Postgres, and usage
+    // that outgrows the budget. One server holds all three namespaces.
+    const data = backfill([...prodScenario("rightsize"), ...prodScenario("rightsize-small", 2 * DAY, 1600), ...tightScenario("rightsize-tight")], 60);
+    prom = await servePrometheus(data.dataDir);
+    // A second server, with a sample cap so low that Prometheus refuses the queries with its own error.
+    const tiny = backfill(prodScenario("rightsize", 3 * 3600).slice(0, 2), 60);
+    failing = await servePrometheus(tiny.dataDir, ["--query.max-samples=10"]);
+    const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    prod = JSON.parse(r.stdout) as Rec;
+  });
+  afterAll(stopAll);
+
+  it("a steady web workload over-provisioned 3x: requests and memory limit go down, gunicorn workers follow (and it says so)", () => {
+    const web = w(prod, "web");
+    // p95 of a rate between 0.13 and 0.18 cores; the peak is exactly 330Mi (the pod's own cgroup, twice
+    // as large, is left out).
+    expect(web.usage.cpuCores).toBeGreaterThan(0.15);
+    expect(web.usage.cpuCores).toBeLessThanOrEqual(0.2);
+    expect(web.usage.memoryPeakBytes).toBe(330 * MiB);
+    expect(web.usage.pods).toHaveLength(2);
+    expect(web.current).toEqual({ requests: { cpuMillis: 500, memoryBytes: 768 * MiB }, limits: { cpuMillis: 1000, memoryBytes: 1024 * MiB } });
+    // 330Mi + 15% = 379.5Mi -> 384Mi; the CPU limit stays (the worker count reads it).
+    expect(web.proposed).toEqual({ requests: { cpuMillis: 200, memoryBytes: 384 * MiB }, limits: { cpuMillis: 1000, memoryBytes: 384 * MiB } });
+    expect(web.tuning).toEqual([{ key: "workers", before: 3, after: 1, reduced: true }]);
+    expect(prod.proposed!.workloads.find((x) => x.name === "web")!.tuning.workers).toBe(1);
+    expect(prod.commands).toContain("pulumi config set --path web.resources.limits.memory 384Mi -s prod");
+    expect(prod.commands).toContain("pulumi config set --path web.resources.requests.cpu 200m -s prod");
+  });
+
+  it("a Celery pool near its limit with an OOM kill: memory goes up, the per-child cap follows", () => {
+    const pool = w(prod, "celery-worker-default");
+    expect(pool.usage).toMatchObject({ oomKilled: true, restarts: 1, memoryPeakBytes: 1000 * MiB });
+    // max(1000Mi + 15% = 1150Mi, killed at 1Gi + 25% = 1280Mi) = 1280Mi: never below the killed limit.
+    expect(pool.proposed.limits.memoryBytes).toBe(1280 * MiB);
+    expect(pool.proposed.requests.memoryBytes).toBe(1280 * MiB);
+    expect(pool.memory.reason).toContain("OOM-killed at limit 1Gi, + 25% = 1280Mi");
+    // (90% of 1280Mi in KiB - 100Mi parent) / 4 processes.
+    expect(pool.tuning).toEqual([{ key: "worker_max_memory_per_child", before: 210329, after: (Math.floor((1280 * 1024 * 90) / 100) - 100 * 1024) / 4, reduced: false }]);
+  });
+
+  it("Postgres: the smaller limit changes shared_buffers, and the reduction is said plainly", () => {
+    const pg = w(prod, "postgres");
+    // 2200Mi + 15% = 2530Mi -> 2560Mi (128Mi steps above 1Gi).
+    expect(pg.proposed.limits.memoryBytes).toBe(2560 * MiB);
+    expect(pg.tuning.find((t) => t.key === "shared_buffers")).toEqual({ key: "shared_buffers", before: "1GB", after: "640MB", reduced: true });
+  });
+
+  it("2 h of history: the current values stay, with the reason", () => {
+    const fw = w(prod, "firecrawl-worker");
+    expect(fw.usage.historySeconds).toBeLessThan(2 * 3600 + 1);
+    expect(fw.proposed).toEqual(fw.current);
+    expect(fw.cpu).toEqual({ action: "keep", reason: expect.stringMatching(/^only (1\.\d|2)h of history, less than the 24h required$/) });
+    expect(prod.changes.filter((c) => c.path.startsWith("extras.firecrawl-worker."))).toEqual([]);
+  });
+
+  it("a pod no workload owns is reported and ignored; NaN and absent series keep the current values", () => {
+    expect(prod.unmatched).toEqual([{ pod: "legacy-api-5d8f7c9b4-x2k9q", container: "api", reason: "no Deployment or StatefulSet of the stack owns this pod" }]);
+    expect(prod.workloads.map((x) => x.name)).not.toContain("legacy-api");
+    const frontend = w(prod, "frontend");
+    expect(frontend.usage.memoryPeakBytes).toBe("NaN");
+    expect(frontend.memory).toEqual({ action: "keep", reason: "Prometheus returned NaN for the memory peak" });
+    expect(frontend.cpu.action).toBe("set");
+    const cache = w(prod, "redis-cache");
+    expect(cache.usage).toBeNull();
+    expect(cache.cpu.reason).toBe("no data in the window");
+    expect(cache.proposed).toEqual(cache.current);
+  });
+
+  it("runs a handful of queries, each for every workload at once", () => {
+    expect(Object.keys(prod.queries)).toEqual(["cpu", "memory", "oom", "restarts", "samples", "first", "last"]);
+    for (const q of Object.values(prod.queries)) {
+      expect(q).toContain('namespace="rightsize"');
+      expect(q).not.toContain("pod=");
+    }
+  });
+
+  it("--usage reads /api/v1/query answers captured from the server and gives the same recommendation", async () => {
+    const printed = runTool("recommend", ["prod", "--prometheus", prom.url, "--print-queries"]);
+    expect(printed.code).toBe(0);
+    const qs = JSON.parse(printed.stdout) as Record<string, string>;
+    expect(qs).toEqual(prod.queries);
+    const captured: Record<string, unknown> = {};
+    for (const [name, q] of Object.entries(qs)) {
+      const res = await fetch(`${prom.url}/api/v1/query?${new URLSearchParams({ query: q })}`);
+      captured[name] = await res.json();
+    }
+    const file = join(mkdtempSync(join(tmpdir(), "rightsize-usage-")), "usage.json");
+    writeFileSync(file, JSON.stringify(captured));
+    const r = runTool("recommend", ["prod", "--usage", file, "--json"]);
+    expect(r.code).toBe(0);
+    const fromFile = JSON.parse(r.stdout) as Rec;
+    expect(fromFile.workloads).toEqual(prod.workloads);
+    expect(fromFile.commands).toEqual(prod.commands);
+  });
+
+  it("--usage with empty results (a namespace with no series) keeps everything and changes nothing", async () => {
+    const dir = stackDir("rightsize-empty");
+    const printed = runTool("recommend", ["prod", "--prometheus", prom.url, "--print-queries"], dir);
+    const captured: Record<string, unknown> = {};
+    for (const [name, q] of Object.entries(JSON.parse(printed.stdout) as Record<string, string>)) {
+      captured[name] = await (await fetch(`${prom.url}/api/v1/query?${new URLSearchParams({ query: q })}`)).json();
+      expect((captured[name] as { data: { result: unknown[] } }).data.result).toEqual([]);
+    }
+    writeFileSync(join(dir, "usage.json"), JSON.stringify(captured));
+    const r = runTool("recommend", ["prod", "--usage", "usage.json"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^  web: kept: no data in the window$/m);
+    expect(r.stdout).toContain("Nothing to change.");
+  });
+
+  it("a proposal that would not fit the budget: exit 1, the node budget fails, it names what to trade, --write refuses", () => {
+    const dir = stackDir("rightsize-tight");
+    const before = readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8");
+    expect(runTool("plan", ["prod"], dir).code).toBe(0);
+    const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--write"], dir);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain("Policies on the proposed stack: 1 MANDATORY violation(s): rightsize-enforce-node-budget on stack prod");
+    expect(r.stdout).toMatch(/the proposal does not fit the node budget: rollout peak [\d.]+m? CPU \/ [\d.]+Gi against 11400m \/ 39.8Gi allocatable/);
+    expect(r.stdout).toMatch(/it grows \(memory requests x max replicas\): playwright \+4\.5Gi, celery-worker-scraping \+3Gi/);
+    expect(r.stdout).toMatch(/to fit, trade: keep the current memory of playwright, celery-worker-scraping, web \(gives back [\d.]+Gi\)/);
+    expect(r.stdout).toContain("Not written to Pulumi.prod.yaml: the proposed stack must pass config validation and every mandatory policy.");
+    expect(readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8")).toBe(before);
+  });
+
+  it("a proposal the config validation rejects keeps that workload's values with the reason; the rest is planned (markdown)", () => {
+    const dir = stackDir("rightsize-small");
+    const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--markdown"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("### rightsize recommend: `prod` (no mandatory violation");
+    const row = r.stdout.split("\n").find((l) => l.startsWith("| postgres |"))!;
+    expect(row).toContain("1500m/4Gi (kept)");
+    expect(row).toContain("fails the stack's config validation: postgres.resources.limits.memory: shared_buffers 480MB");
+    expect(r.stdout).toMatch(/^\| web \| .* \| 500m\/768Mi -> 200m\/384Mi \| 1\/1Gi -> 1\/384Mi \| workers 3 → 1 \*\*\(down\)\*\*/m);
+  });
+
+  it("--write edits Pulumi.prod.yaml in place, keeping comments and key order, and plan then shows the proposal", () => {
+    const dir = stackDir("rightsize");
+    const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--write"], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("Written to Pulumi.prod.yaml (comments and key order kept).");
+    expect(r.stdout).toMatch(/^  web: workers goes DOWN from 3 to 1; /m);
+    const text = readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8");
+    for (const comment of prodYaml.split("\n").filter((l) => l.trim().startsWith("#"))) expect(text).toContain(comment);
+    const keys = (y: string) => Object.keys((parse(y) as { config: Record<string, unknown> }).config);
+    expect(keys(text)).toEqual(keys(prodYaml));
+    const cfg = (parse(text) as { config: Record<string, any> }).config;
+    expect(cfg["rightsize:web"].resources).toEqual({ requests: { cpu: "200m", memory: "384Mi" }, limits: { cpu: "1", memory: "384Mi" } });
+    expect(cfg["rightsize:postgres"].password).toEqual((parse(prodYaml) as { config: Record<string, any> }).config["rightsize:postgres"].password);
+    const plan = JSON.parse(runTool("plan", ["prod", "--json"], dir).stdout);
+    expect(plan.workloads.find((x: { name: string }) => x.name === "web").tuning.workers).toBe(1);
+    expect(plan.workloads.find((x: { name: string }) => x.name === "postgres").tuning.shared_buffers).toBe("640MB");
+  });
+
+  it("Prometheus down: exit 4 with the URL and the connection error, no stack trace", async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const r = runTool("recommend", ["prod", "--prometheus", url]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(new RegExp(`^cannot reach Prometheus at ${url}/api/v1/query: connect ECONNREFUSED`));
+    noStackTrace(r.stderr);
+    expect(r.stdout).toBe("");
+  });
+
+  it("Prometheus answering an error: exit 4 with the URL and Prometheus' own message", () => {
+    const r = runTool("recommend", ["prod", "--prometheus", failing.url]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`Prometheus at ${failing.url}/api/v1/query answered HTTP 422`);
+    expect(r.stderr).toContain("query processing would load too many samples into memory in query execution");
+    noStackTrace(r.stderr);
+  });
+});

@@ -1,0 +1,175 @@
+// npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h]
+//   [--json|--markdown] [--write] [--policy-pack-config <file>] [--print-queries]
+// Proposes requests and limits from observed usage, then runs the current and the proposed stack through
+// plan's own code (the program under mocks, the real pack over the Analyzer protocol), so the tuning
+// before -> after and the fit are the ones `plan` would show. Exit codes are plan's, plus 4 when
+// Prometheus cannot be reached or answers an error.
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { EXIT, main, readStack, UsageError } from "./cli";
+import { startPolicyPack } from "./pack-process";
+import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
+import type { Plan } from "./report";
+import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./recommend/build";
+import { applyToConfig, commandsFor, writeStackFile } from "./recommend/config-edit";
+import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";
+import { renderRecommendMarkdown, renderRecommendText } from "./recommend/render";
+import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./recommend/strategy";
+import { mapUsage, targetWorkloads } from "./recommend/workloads";
+
+const USAGE =
+  "usage: npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h] [--json|--markdown] [--write] [--policy-pack-config <file>] [--print-queries]";
+
+export interface RecommendArgs {
+  stack: string;
+  source: { prometheus: string } | { usageFile: string };
+  windowSeconds: number;
+  strategy: Strategy;
+  format: "text" | "json" | "markdown";
+  write: boolean;
+  printQueries: boolean;
+  policyConfig?: string;
+}
+
+export function parseRecommendArgs(argv: string[]): RecommendArgs {
+  const rest = [...argv];
+  const take = (flag: string): string | undefined => {
+    const at = rest.indexOf(flag);
+    if (at < 0) return undefined;
+    const v = rest[at + 1];
+    if (!v || v.startsWith("--")) throw new UsageError(`${flag} needs a value\n${USAGE}`);
+    rest.splice(at, 2);
+    return v;
+  };
+  const prometheus = take("--prometheus");
+  const usageFile = take("--usage");
+  const window = take("--window") ?? "7d";
+  const minHistory = take("--min-history") ?? "24h";
+  const policyConfig = take("--policy-pack-config");
+  const windowSeconds = parseDuration(window);
+  if (windowSeconds === undefined) throw new UsageError(`--window: ${JSON.stringify(window)} is not a duration such as 7d, 36h or 90m`);
+  const minHistorySeconds = parseDuration(minHistory);
+  if (minHistorySeconds === undefined) throw new UsageError(`--min-history: ${JSON.stringify(minHistory)} is not a duration such as 24h or 3d`);
+  const flags = rest.filter((a) => a.startsWith("-"));
+  const args = rest.filter((a) => !a.startsWith("-"));
+  const known = ["--json", "--markdown", "--write", "--print-queries"];
+  const unknown = flags.filter((f) => !known.includes(f));
+  if (unknown.length > 0 || args.length !== 1) throw new UsageError(unknown.length > 0 ? `unknown option ${unknown[0]}\n${USAGE}` : USAGE);
+  if (flags.includes("--json") && flags.includes("--markdown")) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
+  if ((prometheus === undefined) === (usageFile === undefined)) throw new UsageError(`give exactly one of --prometheus <url> and --usage <file>\n${USAGE}`);
+  return {
+    stack: args[0]!,
+    source: prometheus !== undefined ? { prometheus } : { usageFile: usageFile! },
+    windowSeconds,
+    strategy: { ...DEFAULT_STRATEGY, minHistorySeconds },
+    format: flags.includes("--json") ? "json" : flags.includes("--markdown") ? "markdown" : "text",
+    write: flags.includes("--write"),
+    printQueries: flags.includes("--print-queries"),
+    ...(policyConfig ? { policyConfig } : {}),
+  };
+}
+
+/** The proposed stack's plan runs in a child process (the program loads once per process); it boots now. */
+function startProposedChild(): { child: ChildProcess; result: Promise<{ code: number; plan?: Plan; stderr: string }> } {
+  const { NODE_OPTIONS: _drop, ...env } = process.env;
+  const child = spawn(process.execPath, ["-r", join(__dirname, "register.js"), join(__dirname, "recommend", "proposed.ts")], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
+  const result = new Promise<{ code: number; plan?: Plan; stderr: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (status) => {
+      if (status !== 0 || !out) return reject(new Error(`the proposed stack's plan exited ${status}: ${err.trim()}`));
+      resolve({ ...(JSON.parse(out) as { code: number; plan?: Plan }), stderr: err });
+    });
+  });
+  result.catch(() => undefined);
+  return { child, result };
+}
+
+export async function recommend(argv: string[]): Promise<number> {
+  const args = parseRecommendArgs(argv);
+  const given = readGivenPolicyConfig(args.policyConfig);
+  if (typeof given === "number") return given;
+  const file = readStack(args.stack);
+  if (typeof file === "number") return file;
+  const pack = startPolicyPack();
+  const proposedRun = startProposedChild();
+  let sent = false;
+  const send = (input: object) => {
+    sent = true;
+    proposedRun.child.stdin!.end(JSON.stringify(input));
+  };
+  try {
+    const current = await planStack(pack, file, given, args.policyConfig);
+    if (typeof current === "number") return current;
+    const targets = targetWorkloads(current.objects);
+    const namespace = current.objects.find((o) => o.kind === "Namespace")?.metadata?.name ?? targets[0]?.namespace ?? "";
+    const qs = queries(namespace, args.windowSeconds, args.strategy.cpuPercentile);
+    if (args.printQueries) {
+      process.stdout.write(`${JSON.stringify(qs, null, 2)}\n`);
+      return EXIT.ok;
+    }
+    let answers: Answers;
+    try {
+      answers = "prometheus" in args.source ? (await fetchAnswers(args.source.prometheus, qs)).answers : readUsageFile(args.source.usageFile);
+    } catch (e) {
+      if (!(e instanceof PrometheusError) && !(e instanceof UsageFileError)) throw e;
+      process.stderr.write(`${e.message}\n`);
+      return e instanceof PrometheusError ? EXIT.prometheus : EXIT.config;
+    }
+    const mapped = mapUsage(answers, targets);
+    const proposals = propose(targets, mapped.usage, args.strategy);
+    // The proposed stack goes through plan's code; a workload whose proposal the config validation
+    // rejects keeps its current values, and the rest is planned again (each run is a fresh process).
+    let child = proposedRun;
+    let after: { code: number; plan?: Plan; stderr: string } = { code: EXIT.ok, stderr: "" };
+    for (let attempt = 0; ; attempt++) {
+      if (proposals.changes.length === 0) {
+        if (attempt === 0) send({});
+        break;
+      }
+      if (attempt > 0) child = startProposedChild();
+      child.child.stdin!.end(JSON.stringify({ file: applyToConfig(file, proposals.changes), given, policyConfigPath: args.policyConfig }));
+      sent = true;
+      after = await child.result;
+      if (after.code !== EXIT.config || attempt >= 3 || rejectInvalid(proposals, targets, after.stderr.split("\n")).length === 0) break;
+    }
+    const unchanged = proposals.changes.length === 0;
+    const proposedPlan = unchanged ? current.plan : after.plan;
+    const configErrors = !unchanged && after.code === EXIT.config ? after.stderr.trim().split("\n").filter(Boolean) : [];
+    const code = unchanged ? exitCodeOf(current.plan) : after.code;
+    const rec: Recommendation = {
+      stack: file.stack,
+      source: "prometheus" in args.source ? { prometheus: args.source.prometheus } : { usageFile: args.source.usageFile },
+      namespace,
+      windowSeconds: args.windowSeconds,
+      strategy: args.strategy,
+      queries: qs,
+      workloads: workloadRecommendations(targets, mapped.usage, proposals, current.plan, proposedPlan),
+      unmatched: mapped.unmatched,
+      current: current.plan,
+      proposed: proposedPlan ?? null,
+      configErrors,
+      trade: tradeAdvice(current.plan, proposedPlan),
+      changes: proposals.changes,
+      commands: commandsFor(file.stack, proposals.changes),
+      written: false,
+    };
+    if (args.write && code === EXIT.ok && proposals.changes.length > 0) {
+      writeStackFile(file.path, proposals.changes);
+      rec.written = true;
+    }
+    const stackFile = `Pulumi.${file.stack}.yaml`;
+    if (args.format === "json") process.stdout.write(`${JSON.stringify(rec, null, 2)}\n`);
+    else process.stdout.write(args.format === "markdown" ? renderRecommendMarkdown(rec, stackFile, args.write) : renderRecommendText(rec, stackFile, args.write));
+    if (configErrors.length > 0) process.stderr.write(`the proposed stack config is invalid:\n${configErrors.join("\n")}\n`);
+    return code;
+  } finally {
+    if (!sent) proposedRun.child.kill();
+    pack.close();
+  }
+}
+
+if (require.main === module) main(recommend);

@@ -1,0 +1,36 @@
+// The proposed stack's plan, in its own process: the program loads once per process, and the current
+// stack's plan already ran in the parent. Started early, it boots the policy pack and loads the SDK while
+// the parent queries Prometheus; then it reads {file, given, policyConfigPath} on stdin and writes
+// {code, plan?} on stdout. Config problems go to stderr, as plan prints them.
+import { EXIT } from "../cli";
+import { startPolicyPack } from "../pack-process";
+import { exitCodeOf, planStack } from "../plan";
+
+async function readStdin(): Promise<string> {
+  let s = "";
+  for await (const chunk of process.stdin) s += String(chunk);
+  return s;
+}
+
+async function proposed(): Promise<void> {
+  const pack = startPolicyPack();
+  try {
+    // Warm the SDK and the program's modules' loader while the parent works.
+    const warm = import("../program");
+    const input = JSON.parse(await readStdin()) as { file?: Parameters<typeof planStack>[1]; given: Parameters<typeof planStack>[2]; policyConfigPath?: string };
+    await warm;
+    if (!input.file) {
+      process.stdout.write(JSON.stringify({ code: EXIT.ok }));
+      return;
+    }
+    const r = await planStack(pack, input.file, input.given, input.policyConfigPath);
+    process.stdout.write(JSON.stringify(typeof r === "number" ? { code: r } : { code: exitCodeOf(r.plan), plan: r.plan }));
+  } finally {
+    pack.close();
+  }
+}
+
+proposed().catch((e: unknown) => {
+  process.stderr.write(`rightsize: internal error in the proposed stack's plan: ${(e as Error)?.message ?? String(e)}\n`);
+  process.exitCode = EXIT.internal;
+});
