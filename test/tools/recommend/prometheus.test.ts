@@ -1,0 +1,42 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PrometheusError, queries, QUERY_NAMES, readUsageFile, samplesOf, UsageFileError } from "../../../tools/recommend/prometheus";
+
+describe("queries", () => {
+  it("one per metric for the whole namespace, grouped by namespace/pod/container, leaving out the pod cgroup and the pause container", () => {
+    const q = queries("rightsize", 7 * 86400, 95);
+    expect(Object.keys(q)).toEqual([...QUERY_NAMES]);
+    expect(q.cpu).toBe(
+      'max by (namespace, pod, container) (quantile_over_time(0.95, rate(container_cpu_usage_seconds_total{namespace="rightsize",container!="",container!="POD"}[5m])[7d:1m]))',
+    );
+    expect(q.memory).toBe('max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{namespace="rightsize",container!="",container!="POD"}[7d]))');
+    expect(q.oom).toContain('kube_pod_container_status_last_terminated_reason{namespace="rightsize",reason="OOMKilled"}[7d]');
+    expect(queries("a", 36 * 3600, 99).cpu).toContain("quantile_over_time(0.99,");
+    expect(queries("a", 36 * 3600, 99).memory).toContain("[36h]");
+  });
+});
+
+describe("answers", () => {
+  it("reads a vector, NaN included", () => {
+    const body = { status: "success", data: { resultType: "vector", result: [{ metric: { namespace: "n", pod: "p-0", container: "c" }, value: [1, "NaN"] }] } };
+    const [s] = samplesOf("memory", body, "here");
+    expect(s).toMatchObject({ namespace: "n", pod: "p-0", container: "c" });
+    expect(s!.value).toBeNaN();
+  });
+  it("an error answer is Prometheus' error, with its message", () => {
+    expect(() => samplesOf("cpu", { status: "error", errorType: "execution", error: "too many samples" }, "Prometheus at http://x")).toThrow(
+      new PrometheusError("Prometheus at http://x answered an error to query cpu (execution): too many samples"),
+    );
+  });
+  it("a usage file must hold an answer per query", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-usagefile-"));
+    const file = join(dir, "u.json");
+    writeFileSync(file, JSON.stringify({ cpu: { status: "success", data: { resultType: "vector", result: [] } } }));
+    expect(() => readUsageFile(file)).toThrow(new UsageFileError(`${file}: no answer for queries memory, oom, restarts, samples, first, last (print them with --print-queries)`));
+    writeFileSync(file, "[]");
+    expect(() => readUsageFile(file)).toThrow(UsageFileError);
+    expect(() => readUsageFile(join(dir, "missing.json"))).toThrow(/cannot read the usage file/);
+  });
+});
