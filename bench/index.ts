@@ -1,50 +1,26 @@
 // npm run bench: figures and ratios, all measured in this one run; nothing here is asserted.
 // 1. `plan` for dev and prod (wall time, peak RSS) beside the floor, a bare `node` that only loads
 //    @pulumi/pulumi; rounds are interleaved so machine load hits all three alike. Target: <= 1.5x.
-// 2. AnalyzeStack on the real pack over gRPC for synthetic stacks of 100, 1,000 and 10,000 workloads,
+// 2. `recommend` for prod over 7 days of 30 s samples from a local Prometheus, beside `plan prod`.
+// 3. AnalyzeStack on the real pack over gRPC for synthetic stacks of 100, 1,000 and 10,000 workloads,
 //    beside the time the pack's stack policies take in-process on the same objects.
 //    Target: 10,000 in <= 2 s, and <= 12x the 1,000 time.
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { join } from "node:path";
 import * as sdk from "@pulumi/policy";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../policies/all";
 import { type AnalyzedResource, analyzeStackEncoded, configure, configureStack, connect, encodeStackRequest, getAnalyzerInfo } from "../tools/analyzer";
 import { type RunningPack, startPolicyPack } from "../tools/pack-process";
 import { reconcile } from "../tools/policy-config";
+import { fmtMs, median, run, type Sample, table } from "./measure";
+import { recommendBench } from "./recommend";
 import { syntheticStack } from "./synthetic";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const pb = require("@pulumi/pulumi/proto/analyzer_pb");
-const ROOT = join(__dirname, "..");
-const RSS = join(__dirname, "rss.js");
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SIZES = (process.env.BENCH_SIZES ?? "100,1000,10000").split(",").map(Number);
-
-interface Sample {
-  ms: number;
-  rssMb: number;
-}
-
-function run(args: string[]): Sample {
-  const t = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["-r", RSS, ...args], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, NODE_OPTIONS: "" } });
-  const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${args.join(" ")} exited ${r.status}: ${r.stderr}`);
-  const kb = Number(/RIGHTSIZE_BENCH_MAXRSS_KB (\d+)/.exec(r.stderr)?.[1]);
-  return { ms, rssMb: kb / 1024 };
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const fmtMs = (ms: number) => (ms >= 10000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
-
-function table(head: string[], rows: string[][]): string {
-  const w = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join("  ");
-  return [line(head), line(w.map((n) => "-".repeat(n))), ...rows.map(line)].join("\n");
-}
 
 /** run-policy-pack from spawn to its port: the pack's boot, which plan waits for. */
 async function packBoot(): Promise<number> {
@@ -163,7 +139,8 @@ async function analyzeStackBench(): Promise<void> {
 async function main(): Promise<void> {
   process.stdout.write(`rightsize bench: node ${process.version}, ${cpus().length} CPUs\n\n`);
   if (process.env.BENCH_SKIP_PLAN !== "1") await planBench();
-  await analyzeStackBench();
+  if (process.env.BENCH_SKIP_RECOMMEND !== "1") await recommendBench();
+  if (process.env.BENCH_SKIP_ANALYZE !== "1") await analyzeStackBench();
 }
 
 main().catch((e: unknown) => {

@@ -3,22 +3,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "./issues";
 import { parseStackConfig } from "./parse";
-import type { RawStack, StackCheck } from "./raw";
+import { rawStackFrom, type RawStack, type StackCheck } from "./raw";
 import type { StackConfig } from "./schema";
 
-export const NAMESPACE = "rightsize";
+export { NAMESPACE } from "./raw";
 
 export function readRawStack(): RawStack {
-  const stack = pulumi.getStack();
-  const values: Record<string, unknown> = {};
-  const secretKeys = new Set<string>();
-  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
-    const key = fullKey.slice(NAMESPACE.length + 1);
-    values[key] = decode(text);
-    if (isSecret(fullKey)) secretKeys.add(key);
-  }
-  return { stack, values, secretKeys };
+  return rawStackFrom(pulumi.getStack(), pulumi.runtime.allConfig(), isSecret);
 }
 
 /**
@@ -34,19 +25,6 @@ function isSecret(fullKey: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** Pulumi hands object values as JSON text and scalars as plain text; scalars stay text. */
-function decode(text: string): unknown {
-  const t = text.trim();
-  if (t.startsWith("{") || t.startsWith("[")) {
-    try {
-      return JSON.parse(t);
-    } catch {
-      return text;
-    }
-  }
-  return text;
 }
 
 /**

@@ -12,3 +12,34 @@ export interface RawStack {
 
 /** A check that needs more than one key or a derivation; it reports every problem it finds. */
 export type StackCheck = (c: StackConfig, raw: RawStack) => ConfigIssue[];
+
+export const NAMESPACE = "rightsize";
+
+/**
+ * The raw values from config as the CLI hands it to a program (every key as text, objects as JSON):
+ * the loader passes pulumi's, the offline tools a stack file's, edited or not.
+ */
+export function rawStackFrom(stack: string, allConfig: Readonly<Record<string, string>>, isSecret: (fullKey: string) => boolean): RawStack {
+  const values: Record<string, unknown> = {};
+  const secretKeys = new Set<string>();
+  for (const [fullKey, text] of Object.entries(allConfig)) {
+    if (!fullKey.startsWith(`${NAMESPACE}:`)) continue;
+    const key = fullKey.slice(NAMESPACE.length + 1);
+    values[key] = decode(text);
+    if (isSecret(fullKey)) secretKeys.add(key);
+  }
+  return { stack, values, secretKeys };
+}
+
+/** Pulumi hands object values as JSON text and scalars as plain text; scalars stay text. */
+function decode(text: string): unknown {
+  const t = text.trim();
+  if (t.startsWith("{") || t.startsWith("[")) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}

@@ -76,3 +76,21 @@ export function startPolicyPack(packDir = POLICY_PACK_DIR): RunningPack {
     },
   };
 }
+
+/**
+ * A pack another process started and still serves (recommend's parent lends its pack to the child that
+ * plans the proposed stack, which then runs the same exchange on it); close() leaves the process running.
+ */
+export function attachPolicyPack(port: number): RunningPack {
+  const closers: (() => void)[] = [];
+  return {
+    ready: Promise.resolve(),
+    port,
+    pid: undefined,
+    stderr: () => "",
+    onClose: (fn) => closers.push(fn),
+    close: () => {
+      for (const fn of closers.splice(0)) fn();
+    },
+  };
+}

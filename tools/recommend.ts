@@ -11,7 +11,7 @@ import { startPolicyPack } from "./pack-process";
 import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
 import type { Plan } from "./report";
 import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./recommend/build";
-import { applyToConfig, commandsFor, writeStackFile } from "./recommend/config-edit";
+import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./recommend/config-edit";
 import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";
 import { renderRecommendMarkdown, renderRecommendText } from "./recommend/render";
 import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./recommend/strategy";
@@ -121,21 +121,15 @@ export async function recommend(argv: string[]): Promise<number> {
     }
     const mapped = mapUsage(answers, targets);
     const proposals = propose(targets, mapped.usage, args.strategy);
-    // The proposed stack goes through plan's code; a workload whose proposal the config validation
-    // rejects keeps its current values, and the rest is planned again (each run is a fresh process).
-    let child = proposedRun;
-    let after: { code: number; plan?: Plan; stderr: string } = { code: EXIT.ok, stderr: "" };
-    for (let attempt = 0; ; attempt++) {
-      if (proposals.changes.length === 0) {
-        if (attempt === 0) send({});
-        break;
-      }
-      if (attempt > 0) child = startProposedChild();
-      child.child.stdin!.end(JSON.stringify({ file: applyToConfig(file, proposals.changes), given, policyConfigPath: args.policyConfig }));
-      sent = true;
-      after = await child.result;
-      if (after.code !== EXIT.config || attempt >= 3 || rejectInvalid(proposals, targets, after.stderr.split("\n")).length === 0) break;
+    // A workload whose proposal the config validation rejects keeps its current values (checked with the
+    // program's own parser, so only a valid proposal is planned); then the proposed stack goes through
+    // plan's code in the child process.
+    for (let problems = configProblems(applyToConfig(file, proposals.changes)); problems.length > 0; ) {
+      if (rejectInvalid(proposals, targets, problems).length === 0) break;
+      problems = configProblems(applyToConfig(file, proposals.changes));
     }
+    send(proposals.changes.length > 0 ? { file: applyToConfig(file, proposals.changes), given, policyConfigPath: args.policyConfig, packPort: pack.port } : {});
+    const after = await proposedRun.result;
     const unchanged = proposals.changes.length === 0;
     const proposedPlan = unchanged ? current.plan : after.plan;
     const configErrors = !unchanged && after.code === EXIT.config ? after.stderr.trim().split("\n").filter(Boolean) : [];

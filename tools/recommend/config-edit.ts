@@ -3,6 +3,8 @@
 // keeping its comments and key order through the yaml package's Document API.
 import { readFileSync, writeFileSync } from "node:fs";
 import { isMap, parseDocument } from "yaml";
+import { formatIssue } from "../../config/issues";
+import { parseStackConfig, rawStackFrom } from "../../config/parse";
 import { formatCpu, formatMemory } from "../../config/quantity";
 import type { StackFile } from "../stackfile";
 import type { Resources } from "./strategy";
@@ -53,6 +55,15 @@ export function applyToConfig(file: StackFile, changes: readonly ConfigChange[])
     config[key] = JSON.stringify(value);
   }
   return { ...file, config };
+}
+
+/**
+ * The stack config's problems as the program would print them (`key.path: message`), from the same
+ * parser the program's loader calls; [] when it is valid. Cheap, so proposals are checked before planning.
+ */
+export function configProblems(file: StackFile): string[] {
+  const r = parseStackConfig(rawStackFrom(file.stack, file.config, (k) => file.secretKeys.includes(k)));
+  return r.ok ? [] : r.issues.map(formatIssue);
 }
 
 /** `pulumi config set --path <key> <value> -s <stack>`, one per change. */

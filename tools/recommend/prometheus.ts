@@ -35,9 +35,11 @@ export function queries(namespace: string, windowSeconds: number, percentile: nu
     oom: `max ${BY} (max_over_time(kube_pod_container_status_last_terminated_reason{namespace=${ns},reason="OOMKilled"}[${w}]))`,
     restarts: `max ${BY} (max_over_time(${restarts}[${w}]) - min_over_time(${restarts}[${w}]))`,
     samples: `sum ${BY} (count_over_time(${ws}[${w}]))`,
-    // A 5m step equals the default lookback, so every sample is seen and its own timestamp comes back.
-    first: `min ${BY} (min_over_time(timestamp(${ws})[${w}:5m]))`,
-    last: `max ${BY} (max_over_time(timestamp(${ws})[${w}:5m]))`,
+    // The first and last 1m step that sees a sample: within a minute of the first sample, and at most the
+    // 5m lookback after the last. `timestamp()` of a bare selector would give the samples' own times, but
+    // Prometheus 2.42 then reads storage once per step: 18 s instead of 0.4 s for a week of prod.
+    first: `min ${BY} (min_over_time(timestamp(${ws} * 0)[${w}:1m]))`,
+    last: `max ${BY} (max_over_time(timestamp(${ws} * 0)[${w}:1m]))`,
   };
 }
 

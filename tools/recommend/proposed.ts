@@ -1,9 +1,10 @@
 // The proposed stack's plan, in its own process: the program loads once per process, and the current
-// stack's plan already ran in the parent. Started early, it boots the policy pack and loads the SDK while
-// the parent queries Prometheus; then it reads {file, given, policyConfigPath} on stdin and writes
-// {code, plan?} on stdout. Config problems go to stderr, as plan prints them.
+// stack's plan already ran in the parent. Started early, it loads the SDK while the parent plans the
+// current stack and queries Prometheus; then it reads {file, given, policyConfigPath, packPort} on stdin,
+// runs plan's exchange on the parent's policy pack (the same pack, configured again as the CLI would) and
+// writes {code, plan?} on stdout. Config problems go to stderr, as plan prints them.
 import { EXIT } from "../cli";
-import { startPolicyPack } from "../pack-process";
+import { attachPolicyPack } from "../pack-process";
 import { exitCodeOf, planStack } from "../plan";
 
 async function readStdin(): Promise<string> {
@@ -13,16 +14,16 @@ async function readStdin(): Promise<string> {
 }
 
 async function proposed(): Promise<void> {
-  const pack = startPolicyPack();
+  // Warm the SDK while the parent works.
+  const warm = import("../program");
+  const input = JSON.parse(await readStdin()) as { file?: Parameters<typeof planStack>[1]; given: Parameters<typeof planStack>[2]; policyConfigPath?: string; packPort: number };
+  if (!input.file) {
+    process.stdout.write(JSON.stringify({ code: EXIT.ok }));
+    return;
+  }
+  await warm;
+  const pack = attachPolicyPack(input.packPort);
   try {
-    // Warm the SDK and the program's modules' loader while the parent works.
-    const warm = import("../program");
-    const input = JSON.parse(await readStdin()) as { file?: Parameters<typeof planStack>[1]; given: Parameters<typeof planStack>[2]; policyConfigPath?: string };
-    await warm;
-    if (!input.file) {
-      process.stdout.write(JSON.stringify({ code: EXIT.ok }));
-      return;
-    }
     const r = await planStack(pack, input.file, input.given, input.policyConfigPath);
     process.stdout.write(JSON.stringify(typeof r === "number" ? { code: r } : { code: exitCodeOf(r.plan), plan: r.plan }));
   } finally {

@@ -8,7 +8,7 @@ import { readableMemory } from "./strategy";
 
 const cpu = showCpu;
 const mem = showMemory;
-const dur = (s: number) => (s >= 86400 && s % 86400 === 0 ? `${s / 86400}d` : s >= 3600 ? `${Math.round(s / 360) / 10}h` : `${Math.round(s / 60)}m`);
+const dur = (s: number) => (s >= 2 * 86400 && s % 86400 === 0 ? `${s / 86400}d` : s >= 3600 ? `${Math.round(s / 360) / 10}h` : `${Math.round(s / 60)}m`);
 const num = (v: number | string | undefined, f: (n: number) => string) => (v === undefined ? "-" : typeof v === "number" ? f(v) : v);
 // Exact quantities, as they would be written to config ("1280Mi", not plan's rounded "1.3Gi").
 const pair = (cpuMillis?: number, memoryBytes?: number) =>

@@ -1,9 +1,10 @@
 // A real Prometheus for the tests and the bench: series backfilled with promtool into a fresh TSDB,
 // served on a free loopback port, stopped when done.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, run, start, type Started, stop, TOOLS, waitFor } from "../support";
+import { freePort, start, type Started, stop, TOOLS, waitFor } from "../support";
 import { type ContainerSeries, writeOpenMetrics } from "./openmetrics";
 
 export interface RunningPrometheus {
@@ -12,15 +13,20 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-/** Backfills the series (ending now, one sample per `step` seconds) into a new TSDB directory. */
-export function backfill(series: readonly ContainerSeries[], step: number, end = Math.floor(Date.now() / 1000) - 30): { dataDir: string; samples: number; ms: number } {
+/**
+ * Backfills the series (one sample per `step` seconds) into a new TSDB directory. They end 10 minutes
+ * ago: past the 5m lookback, so queries made now and a little later see the same samples at the same
+ * 1m-aligned steps (the --usage tests compare both).
+ */
+export function backfill(series: readonly ContainerSeries[], step: number, end = Math.floor(Date.now() / 1000) - 600): { dataDir: string; samples: number; ms: number } {
   const dir = mkdtempSync(join(tmpdir(), "rightsize-prom-"));
   const file = join(dir, "usage.om");
   const t = Date.now();
   const { samples } = writeOpenMetrics(file, series, end, step);
   const dataDir = join(dir, "data");
-  const r = run(TOOLS.promtool.bin, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir], {});
-  if (r.code !== 0) throw new Error(`promtool create-blocks-from openmetrics failed (${r.code}): ${r.stderr || r.stdout}`);
+  // A week of 30 s samples for a whole stack takes promtool about a minute on a busy 2-core machine.
+  const r = spawnSync(TOOLS.promtool.bin, ["tsdb", "create-blocks-from", "openmetrics", "--quiet", file, dataDir], { encoding: "utf8", timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`promtool create-blocks-from openmetrics failed (${r.status ?? r.signal}): ${r.stderr || r.stdout}`);
   return { dataDir, samples, ms: Date.now() - t };
 }
 
