@@ -67,11 +67,17 @@ export function tuningLines(r: Recommendation): string[] {
     .map((w) => `${w.name}: ${w.tuning.map((t) => `${t.key} ${show(t.before)} -> ${show(t.after)}${t.reduced ? " (DOWN)" : ""}`).join(", ")}`);
 }
 
-/** Every reduction of a value users rely on, as a sentence. */
+/** Every reduction of a value users rely on, and every autoscaled workload whose CPU request moves, as a sentence. */
 export function warnings(r: Recommendation): string[] {
-  return r.workloads.flatMap((w) =>
-    w.tuning.filter((t) => t.reduced).map((t) => `${w.name}: ${t.key} goes DOWN from ${show(t.before)} to ${show(t.after)}; check that the workload still gets the capacity it needs`),
-  );
+  return r.workloads.flatMap((w) => {
+    const out = w.tuning.filter((t) => t.reduced).map((t) => `${w.name}: ${t.key} goes DOWN from ${show(t.before)} to ${show(t.after)}; check that the workload still gets the capacity it needs`);
+    const planned = r.current.workloads.find((x) => x.name === w.name);
+    const [was, now] = [w.current.requests.cpuMillis, w.proposed.requests.cpuMillis];
+    if (planned && planned.maxReplicas > planned.replicas && was !== now) {
+      out.push(`${w.name}: its HPA scales on CPU utilization, a share of the request: with ${formatCpu(now as Millicores)} instead of ${formatCpu(was as Millicores)} it scales ${now < was ? "out sooner" : "out later"}`);
+    }
+    return out;
+  });
 }
 
 function reasonLines(r: Recommendation): string[] {
