@@ -56,15 +56,17 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
   const unknown = flags.filter((f) => !known.includes(f));
   if (unknown.length > 0 || args.length !== 1) throw new UsageError(unknown.length > 0 ? `unknown option ${unknown[0]}\n${USAGE}` : USAGE);
   if (flags.includes("--json") && flags.includes("--markdown")) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
-  if ((prometheus === undefined) === (usageFile === undefined)) throw new UsageError(`give exactly one of --prometheus <url> and --usage <file>\n${USAGE}`);
+  const printQueries = flags.includes("--print-queries");
+  if (prometheus !== undefined && usageFile !== undefined) throw new UsageError(`give one of --prometheus <url> and --usage <file>, not both\n${USAGE}`);
+  if (prometheus === undefined && usageFile === undefined && !printQueries) throw new UsageError(`give --prometheus <url> or --usage <file>\n${USAGE}`);
   return {
     stack: args[0]!,
-    source: prometheus !== undefined ? { prometheus } : { usageFile: usageFile! },
+    source: usageFile !== undefined ? { usageFile } : { prometheus: prometheus ?? "" },
     windowSeconds,
     strategy: { ...DEFAULT_STRATEGY, minHistorySeconds },
     format: flags.includes("--json") ? "json" : flags.includes("--markdown") ? "markdown" : "text",
     write: flags.includes("--write"),
-    printQueries: flags.includes("--print-queries"),
+    printQueries,
     ...(policyConfig ? { policyConfig } : {}),
   };
 }

@@ -121,7 +121,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("--usage reads /api/v1/query answers captured from the server and gives the same recommendation", async () => {
-    const printed = runTool("recommend", ["prod", "--prometheus", prom.url, "--print-queries"]);
+    const printed = runTool("recommend", ["prod", "--print-queries"]);
     expect(printed.code).toBe(0);
     const qs = JSON.parse(printed.stdout) as Record<string, string>;
     expect(qs).toEqual(prod.queries);
@@ -141,7 +141,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
 
   it("--usage with empty results (a namespace with no series) keeps everything and changes nothing", async () => {
     const dir = stackDir("rightsize-empty");
-    const printed = runTool("recommend", ["prod", "--prometheus", prom.url, "--print-queries"], dir);
+    const printed = runTool("recommend", ["prod", "--print-queries"], dir);
     const captured: Record<string, unknown> = {};
     for (const [name, q] of Object.entries(JSON.parse(printed.stdout) as Record<string, string>)) {
       captured[name] = await (await fetch(`${prom.url}/api/v1/query?${new URLSearchParams({ query: q })}`)).json();

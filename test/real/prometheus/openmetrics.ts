@@ -68,13 +68,13 @@ export function writeOpenMetrics(path: string, series: readonly ContainerSeries[
     const n = Math.floor(s.seconds / step) + 1;
     return { n, at: (i: number) => end - (n - 1 - i) * step };
   };
+  // cAdvisor's series: the container's cgroup and, with podCgroup, the pod's, which holds every container
+  // and more (twice the container's use here).
+  const cgroups = (s: ContainerSeries) => (s.podCgroup ? [{ c: s, factor: 1 }, { c: { ...s, container: "" }, factor: 2 }] : [{ c: s, factor: 1 }]);
   buf += "# TYPE container_cpu_usage_seconds counter\n";
   for (const s of series) {
     const { n, at } = times(s);
-    const cgroups = s.podCgroup ? [s, { ...s, container: "" }] : [s];
-    for (const c of cgroups) {
-      // The pod's cgroup holds every container and more: twice the container's use.
-      const factor = c.container === "" ? 2 : 1;
+    for (const { c, factor } of cgroups(s)) {
       let total = 1000 * noise(7, s.pod.length);
       for (let i = 0; i < n; i++) {
         total += s.cpu(i) * step * factor;
@@ -85,13 +85,8 @@ export function writeOpenMetrics(path: string, series: readonly ContainerSeries[
   buf += "# TYPE container_memory_working_set_bytes gauge\n";
   for (const s of series) {
     const { n, at } = times(s);
-    const cgroups = s.podCgroup ? [s, { ...s, container: "" }] : [s];
-    for (const c of cgroups) {
-      const factor = c.container === "" ? 2 : 1;
-      for (let i = 0; i < n; i++) {
-        const v = s.memory(i) * factor;
-        out(`container_memory_working_set_bytes${labels(c)} ${Number.isNaN(v) ? "NaN" : Math.round(v)} ${at(i)}`);
-      }
+    for (const { c, factor } of cgroups(s)) {
+      for (let i = 0; i < n; i++) out(`container_memory_working_set_bytes${labels(c)} ${Number.isNaN(s.memory(i)) ? "NaN" : Math.round(s.memory(i) * factor)} ${at(i)}`);
     }
   }
   buf += "# TYPE kube_pod_container_status_last_terminated_reason gauge\n";
