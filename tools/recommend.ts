@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { EXIT, main, readStack, UsageError } from "./cli";
 import { startPolicyPack } from "./pack-process";
 import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
-import type { Plan } from "./report";
+import type { Plan } from "./build-plan";
 import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./recommend/build";
 import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./recommend/config-edit";
 import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";

@@ -159,5 +159,5 @@ function markdownPolicies(p: Plan, md: (head: string[], body: string[][]) => str
   return out;
 }
 
-/** The display formats and fill bar of plan's table, for recommend's before/after table. */
-export { bar, cpu as showCpu, mem as showMemory, pct as showPercent };
+/** Plan's fill bar and percentages, for recommend's before/after table. */
+export { bar, pct as showPercent };

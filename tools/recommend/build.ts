@@ -1,10 +1,13 @@
 // The recommendation as one object (what `--json` prints): per workload the usage, the current and
 // proposed resources with reasons, and the tuning before -> after, read from the two plans that plan's
 // own code built for the current and the proposed stack; then the config edits that apply it.
-import { parsePgMemory, parseRedisMemory } from "../../config/native-units";
-import { toBytes, toMillicores } from "../../config/quantity";
-import type { Bytes, Millicores } from "../../config/units";
-import { type Plan, type PlanWorkload, showCpu, showMemory } from "../report";
+import { parsePgMemory, parseRedisMemory } from "../../model/native-units";
+import { showCpu, showMemory, toBytes, toMillicores } from "../../model/quantity";
+import type { Bytes, Millicores } from "../../model/units";
+import type { Plan, PlanWorkload } from "../build-plan";
+
+/** Table-style memory, as plan prints its totals. */
+const showMemoryC = (b: number) => showMemory(b, "compact");
 import { type ConfigChange, changesOf } from "./config-edit";
 import { type ContainerProposal, type ContainerUsage, type Decision, proposeContainer, type Resources, type Strategy } from "./strategy";
 import type { TargetWorkload, Unmatched } from "./workloads";
@@ -211,10 +214,10 @@ export function tradeAdvice(current: Plan, proposed: Plan | undefined): string[]
   });
   const over = { cpu: peak.cpuMillis - a.cpuMillis, memory: peak.memoryBytes - a.memoryBytes };
   const short: "cpu" | "memory" = over.memory / a.memoryBytes >= over.cpu / a.cpuMillis ? "memory" : "cpu";
-  const show = (d: { cpu: number; memory: number }) => (short === "memory" ? `+${showMemory(d.memory)}` : `+${showCpu(d.cpu)}`);
+  const show = (d: { cpu: number; memory: number }) => (short === "memory" ? `+${showMemoryC(d.memory)}` : `+${showCpu(d.cpu)}`);
   const grows = delta.filter((d) => d[short] > 0).sort((x, y) => y[short] - x[short]);
   const out = [
-    `the proposal does not fit the node budget: rollout peak ${showCpu(peak.cpuMillis)} CPU / ${showMemory(peak.memoryBytes)} against ${showCpu(a.cpuMillis)} / ${showMemory(a.memoryBytes)} allocatable` +
+    `the proposal does not fit the node budget: rollout peak ${showCpu(peak.cpuMillis)} CPU / ${showMemoryC(peak.memoryBytes)} against ${showCpu(a.cpuMillis)} / ${showMemoryC(a.memoryBytes)} allocatable` +
       (proposed.packing.fits ? "" : `; ${proposed.packing.unplaced.length} pod(s) do not pack`),
   ];
   if (grows.length > 0) {
@@ -229,8 +232,8 @@ export function tradeAdvice(current: Plan, proposed: Plan | undefined): string[]
     }
     const enough = freed >= over[short];
     out.push(
-      `to fit, trade: keep the current ${short} of ${trade.join(", ")} (gives back ${short === "memory" ? showMemory(freed) : showCpu(freed)}` +
-        `${enough ? "" : `, less than the ${short === "memory" ? showMemory(over[short]) : showCpu(over[short])} over`}), lower other workloads, or raise nodeBudget`,
+      `to fit, trade: keep the current ${short} of ${trade.join(", ")} (gives back ${short === "memory" ? showMemoryC(freed) : showCpu(freed)}` +
+        `${enough ? "" : `, less than the ${short === "memory" ? showMemoryC(over[short]) : showCpu(over[short])} over`}), lower other workloads, or raise nodeBudget`,
     );
   } else {
     out.push("the proposal grows no workload: the stack did not fit before it; lower workloads or raise nodeBudget");

@@ -3,9 +3,10 @@
 // keeping its comments and key order through the yaml package's Document API.
 import { readFileSync, writeFileSync } from "node:fs";
 import { isMap, parseDocument } from "yaml";
+import { parseStack } from "../../components/platform/checks";
 import { formatIssue } from "../../config/issues";
-import { parseStackConfig, rawStackFrom } from "../../config/parse";
-import { formatCpu, formatMemory } from "../../config/quantity";
+import { rawStackFrom } from "../../config/raw";
+import { formatCpu, formatMemory } from "../../model/quantity";
 import type { StackFile } from "../stackfile";
 import type { Resources } from "./strategy";
 
@@ -62,7 +63,7 @@ export function applyToConfig(file: StackFile, changes: readonly ConfigChange[])
  * parser the program's loader calls; [] when it is valid. Cheap, so proposals are checked before planning.
  */
 export function configProblems(file: StackFile): string[] {
-  const r = parseStackConfig(rawStackFrom(file.stack, file.config, (k) => file.secretKeys.includes(k)));
+  const r = parseStack(rawStackFrom(file.stack, file.config, (k: string) => file.secretKeys.includes(k)));
   return r.ok ? [] : r.issues.map(formatIssue);
 }
 

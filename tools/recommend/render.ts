@@ -1,13 +1,13 @@
 // recommend's text table (with plan's fill bars) and its markdown for a pull-request comment.
-import { formatCpu, formatMemory } from "../../config/quantity";
-import type { Bytes, Millicores } from "../../config/units";
-import type { Totals } from "../../policies/reservations";
-import { bar, type Plan, showCpu, showMemory, showPercent } from "../report";
+import { formatCpu, formatMemory, showCpu, showMemory } from "../../model/quantity";
+import type { Totals } from "../../model/reservations";
+import type { Bytes, Millicores } from "../../model/units";
+import type { Plan } from "../build-plan";
+import { bar, showPercent } from "../report";
 import type { Recommendation, ResourcesJson, WorkloadRecommendation } from "./build";
-import { readableMemory } from "./strategy";
 
 const cpu = showCpu;
-const mem = showMemory;
+const mem = (b: number) => showMemory(b, "compact");
 const dur = (s: number) => (s >= 2 * 86400 && s % 86400 === 0 ? `${s / 86400}d` : s >= 3600 ? `${Math.round(s / 360) / 10}h` : `${Math.round(s / 60)}m`);
 const num = (v: number | string | undefined, f: (n: number) => string) => (v === undefined ? "-" : typeof v === "number" ? f(v) : v);
 // Exact quantities, as they would be written to config ("1280Mi", not plan's rounded "1.3Gi").
@@ -31,7 +31,7 @@ function rows(r: Recommendation): string[][] {
     String(w.usage?.pods.length ?? 0),
     num(w.usage?.historySeconds, dur),
     num(w.usage?.cpuCores, (c) => c.toFixed(3)),
-    num(w.usage?.memoryPeakBytes, (b) => readableMemory(Math.ceil(b))),
+    num(w.usage?.memoryPeakBytes, (b) => showMemory(Math.ceil(b))),
     useBar(w),
     w.usage ? `${w.usage.oomKilled ? "OOM" : "-"}/${w.usage.restarts}` : "-",
     arrow(reqs(w.current), reqs(w.proposed)),

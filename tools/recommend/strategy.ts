@@ -8,8 +8,8 @@
 // - After an OOM kill memory never goes below max(peak + buffer, current limit + OOM buffer): the real
 //   peak was above the limit, so the observed peak understates it.
 // - Too little history or no data keeps the current value and says why, rather than proposing nothing.
-import { formatCpu, formatMemory } from "../../config/quantity";
-import { type Bytes, bytes, GiB, MiB, type Millicores, millicores } from "../../config/units";
+import { formatCpu, showMemory } from "../../model/quantity";
+import { type Bytes, bytes, GiB, MiB, type Millicores, millicores } from "../../model/units";
 
 export interface Strategy {
   /** The CPU percentile taken over the window (KRR: 95). */
@@ -71,8 +71,6 @@ export function roundMemory(b: number): Bytes {
 
 const hours = (s: number) => (s >= 3600 ? `${Math.round((s / 3600) * 10) / 10}h` : `${Math.round(s / 60)}m`);
 const cores = (c: number) => `${Math.round(c * 1000) / 1000} cores`;
-/** Exact when a binary suffix divides it ("1280Mi"), else Mi with one decimal, for reasons people read. */
-export const readableMemory = (b: number) => (b % MiB === 0 ? formatMemory(bytes(b)) : `${(b / MiB).toFixed(1)}Mi`);
 const percent = (x: number, p: number) => Math.ceil((x * (100 + p)) / 100);
 
 /** Why the current values must stay, or undefined when there is enough history to propose. */
@@ -100,17 +98,17 @@ function proposeMemory(u: ContainerUsage, cur: Resources, s: Strategy): { reques
   if (!Number.isFinite(u.memoryPeakBytes)) return keep(`Prometheus returned ${u.memoryPeakBytes} for the memory peak`);
   const peak = Math.ceil(u.memoryPeakBytes);
   const buffered = percent(peak, s.memoryBufferPercent);
-  let why = `peak ${readableMemory(peak)} + ${s.memoryBufferPercent}% = ${readableMemory(buffered)}`;
+  let why = `peak ${showMemory(peak)} + ${s.memoryBufferPercent}% = ${showMemory(buffered)}`;
   let need = buffered;
   if (u.oomKilled) {
     // The kill cut the peak short: the real need is above the limit it was killed at.
     const killedAt = cur.limits.memory ?? bytes(peak);
     const oom = percent(killedAt, s.oomBufferPercent);
-    why += `; OOM-killed at limit ${readableMemory(killedAt)}, + ${s.oomBufferPercent}% = ${readableMemory(oom)}`;
+    why += `; OOM-killed at limit ${showMemory(killedAt)}, + ${s.oomBufferPercent}% = ${showMemory(oom)}`;
     need = Math.max(buffered, oom);
   }
   const size = roundMemory(need);
-  return { request: size, limit: size, decision: { action: "set", reason: `${why} -> request = limit ${readableMemory(size)}` } };
+  return { request: size, limit: size, decision: { action: "set", reason: `${why} -> request = limit ${showMemory(size)}` } };
 }
 
 /** The proposal for one container; the current values stay where the data cannot support a change. */

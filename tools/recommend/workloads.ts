@@ -1,8 +1,8 @@
 // Maps Prometheus' namespace/pod/container series to the workloads rightsize renders, and each workload
 // to the stack config key that holds its resources. Pure: reads rendered objects and query answers.
 import { REDIS } from "../../components/shared/endpoints";
-import { ANNOTATION } from "../../components/shared/labels";
-import type { K8sObject } from "../../policies/reservations";
+import { ANNOTATION, COMPONENT } from "../../model/annotations";
+import type { K8sObject } from "../../model/k8s";
 import type { Answers, Sample } from "./prometheus";
 import type { ContainerUsage } from "./strategy";
 
@@ -24,20 +24,20 @@ export function configKeyOf(o: K8sObject): string | undefined {
   const a = o.metadata?.annotations ?? {};
   const name = o.metadata?.name ?? "";
   switch (a[ANNOTATION.component]) {
-    case "web":
-    case "postgres":
-    case "meilisearch":
-    case "playwright":
+    case COMPONENT.web:
+    case COMPONENT.postgres:
+    case COMPONENT.meilisearch:
+    case COMPONENT.playwright:
       return a[ANNOTATION.component];
-    case "redis": {
+    case COMPONENT.redis: {
       const which = (Object.keys(REDIS) as (keyof typeof REDIS)[]).find((k) => REDIS[k].name === name);
       return which ? `redis.${which}` : undefined;
     }
-    case "celery-worker":
+    case COMPONENT.celeryWorker:
       return a[ANNOTATION.role] ? `celery.workers.${a[ANNOTATION.role]}` : undefined;
-    case "celery-beat":
+    case COMPONENT.celeryBeat:
       return "celery.beat";
-    case "extra":
+    case COMPONENT.extra:
       return `extras.${name}`;
     default:
       return undefined;

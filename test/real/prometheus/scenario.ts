@@ -9,7 +9,7 @@
 // - frontend: the working set is NaN throughout: memory kept, CPU proposed;
 // - redis-cache: no series at all: kept;
 // - the rest: steady at 40% of the memory limit and a quarter of the CPU request.
-import { MiB } from "../../../config/units";
+import { MiB } from "../../../model/units";
 import { type ContainerSeries, deploymentPod, noise, statefulSetPod } from "./openmetrics";
 
 export const HOUR = 3600;

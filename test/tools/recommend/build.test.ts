@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytes, MiB, millicores } from "../../../config/units";
+import { bytes, MiB, millicores } from "../../../model/units";
 import { propose, rejectInvalid, tuningChanges } from "../../../tools/recommend/build";
 import { DEFAULT_STRATEGY } from "../../../tools/recommend/strategy";
 import type { TargetWorkload } from "../../../tools/recommend/workloads";

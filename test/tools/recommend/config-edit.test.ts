@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { bytes, MiB, millicores } from "../../../config/units";
+import { bytes, MiB, millicores } from "../../../model/units";
 import { applyToConfig, changesOf, commandsFor, writeStackFile } from "../../../tools/recommend/config-edit";
 import type { Resources } from "../../../tools/recommend/strategy";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bytes, GiB, MiB, millicores } from "../../../config/units";
+import { bytes, GiB, MiB, millicores } from "../../../model/units";
 import { type ContainerUsage, DEFAULT_STRATEGY, parseDuration, proposeContainer, type Resources, roundCpu, roundMemory } from "../../../tools/recommend/strategy";
 
 const NOW = 1_800_000_000;
@@ -25,7 +25,7 @@ describe("proposeContainer (KRR's simple strategy, CPU limits kept)", () => {
     const p = proposeContainer(usage({ cpuCores: 0.1676, memoryPeakBytes: 330 * MiB }), res(500, 768, 1000, 1024));
     expect(p.proposed).toEqual(res(200, 384, 1000, 384));
     expect(p.cpu).toEqual({ action: "set", reason: "p95 of the 5m CPU rate = 0.168 cores -> request 200m; limit kept at 1 (the tuning reads it)" });
-    expect(p.memory).toEqual({ action: "set", reason: "peak 330Mi + 15% = 379.5Mi -> request = limit 384Mi" });
+    expect(p.memory).toEqual({ action: "set", reason: "peak 330Mi + 15% = 379.50Mi -> request = limit 384Mi" });
   });
 
   it("an OOM kill: never below the killed limit + 25%, even when peak + 15% is less", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { K8sObject } from "../../../policies/reservations";
+import type { K8sObject } from "../../../model/k8s";
 import type { Answers, Sample } from "../../../tools/recommend/prometheus";
 import { configKeyOf, mapUsage, ownerOf, targetWorkloads } from "../../../tools/recommend/workloads";
 
