@@ -1,9 +1,9 @@
 // `npm run recommend` against a real Prometheus (Debian's package): series in cAdvisor's and
 // kube-state-metrics' shapes backfilled with promtool, the server started on a free loopback port, and
 // every case of issue 11 run through the real command, which plans the proposed stack with plan's code.
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT, runTool } from "../helpers/run";
@@ -39,22 +39,28 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   let prom: RunningPrometheus;
   let failing: RunningPrometheus;
   let prod: Rec;
+  const dataDirs: string[] = [];
   const w = (r: Rec, name: string) => r.workloads.find((x) => x.name === name)!;
 
   beforeAll(async () => {
     // Two days of 60 s samples for three stories: prod as it is, prod with a small Postgres, and usage
     // that outgrows the budget. One server holds all three namespaces.
     const data = backfill([...prodScenario("rightsize"), ...prodScenario("rightsize-small", 2 * DAY, 1600), ...tightScenario("rightsize-tight")], 60);
+    dataDirs.push(dirname(data.dataDir));
     prom = await servePrometheus(data.dataDir);
     // A second server, with a sample cap so low that Prometheus refuses the queries with its own error.
     const tiny = backfill(prodScenario("rightsize", 3 * 3600).slice(0, 2), 60);
+    dataDirs.push(dirname(tiny.dataDir));
     failing = await servePrometheus(tiny.dataDir, ["--query.max-samples=10"]);
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     prod = JSON.parse(r.stdout) as Rec;
   });
-  afterAll(stopAll);
+  afterAll(async () => {
+    await stopAll();
+    for (const d of dataDirs) rmSync(d, { recursive: true, force: true });
+  });
 
   it("a steady web workload over-provisioned 3x: requests and memory limit go down, gunicorn workers follow (and it says so)", () => {
     const web = w(prod, "web");
