@@ -67,6 +67,8 @@ export interface Workload {
   replicas: number;
   /** The most replicas it can run at rest: max(replicas, HPA maxReplicas); nodes for a DaemonSet. */
   maxReplicas: number;
+  /** The autoscaler that sets maxReplicas, as `Kind/name`. */
+  scaledBy?: string;
   podRequests: Amount;
   podLimits: Amount;
   /** Extra pods during a rolling update. */
@@ -87,15 +89,28 @@ function parseTuning(o: K8sObject): Record<string, unknown> {
   return r.ok ? r.tuning : {};
 }
 
-/** HPA bounds by target: `Kind/namespace/name` -> {min, max}. */
-export type HpaIndex = Map<string, { min: number; max: number }>;
+/** Autoscaler bounds by target: `Kind/namespace/name` -> {min, max, the autoscaler as `Kind/name`}. */
+export type HpaIndex = Map<string, { min: number; max: number; by: string }>;
 
-/** Adds one object to the index when it is an HPA with a target. */
+/** An HPA, or a KEDA ScaledObject (which makes its own HPA in the cluster, not in the stack). */
+export const isScaler = (o: K8sObject): boolean =>
+  o.kind === "HorizontalPodAutoscaler" || (o.kind === "ScaledObject" && String(o.apiVersion ?? "").startsWith("keda.sh/"));
+
+/**
+ * Adds one object to the index when it is an autoscaler with a target. Unset bounds take the API's
+ * defaults: an HPA's minReplicas 1; a ScaledObject's minReplicaCount 0, maxReplicaCount 100, and its
+ * target kind Deployment. Of two autoscalers on one target, the one with the larger max counts.
+ */
 export function addHpa(index: HpaIndex, o: K8sObject): void {
-  if (o.kind !== "HorizontalPodAutoscaler") return;
+  if (!isScaler(o)) return;
   const ref = o.spec?.scaleTargetRef;
   if (!ref?.name) return;
-  index.set(`${ref.kind}/${o.metadata?.namespace ?? ""}/${ref.name}`, { min: o.spec?.minReplicas ?? 1, max: o.spec?.maxReplicas ?? 1 });
+  const keda = o.kind === "ScaledObject";
+  const min: number = keda ? (o.spec?.minReplicaCount ?? 0) : (o.spec?.minReplicas ?? 1);
+  const max: number = keda ? (o.spec?.maxReplicaCount ?? 100) : (o.spec?.maxReplicas ?? 1);
+  const key = `${ref.kind ?? "Deployment"}/${o.metadata?.namespace ?? ""}/${ref.name}`;
+  if ((index.get(key)?.max ?? -1) >= max) return;
+  index.set(key, { min, max, by: `${o.kind}/${o.metadata?.name ?? "(unnamed)"}` });
 }
 
 /** One workload object with its HPA applied; DaemonSets count once per node. */
@@ -119,6 +134,7 @@ export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workloa
     component: o.metadata?.annotations?.[ANNOTATION.component] ?? kind.toLowerCase(),
     replicas,
     maxReplicas,
+    ...(hpa && hpa.max >= replicas ? { scaledBy: hpa.by } : {}),
     podRequests: podRequests(template?.spec),
     podLimits: podLimits(template?.spec),
     surgePods: surgePods(o, maxReplicas),
@@ -128,16 +144,15 @@ export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workloa
   };
 }
 
-/** Every workload among the objects, with its HPA applied and DaemonSets counted once per node. */
 /**
- * Every workload among the objects, with its HPA applied and DaemonSets counted once per node.
+ * Every workload among the objects, with its HPA or ScaledObject applied and DaemonSets counted once per node.
  * `attempt` wraps each object's read, so the policy pack can skip (and name) an object whose values are
  * unknown at preview; it is given the object's index.
  */
 export function workloadsFrom(objects: readonly K8sObject[], nodes: number, attempt: (read: () => void, index: number) => void = (read) => read()): Workload[] {
   const hpas: HpaIndex = new Map();
   objects.forEach((o, i) => {
-    if (o.kind === "HorizontalPodAutoscaler") attempt(() => addHpa(hpas, o), i);
+    if (isScaler(o)) attempt(() => addHpa(hpas, o), i);
   });
   const out: Workload[] = [];
   objects.forEach((o, i) => {

@@ -20,6 +20,15 @@ export function rollingUpdate(kind: RolloutKind, replicas: number): { type: "Rol
   return { type: "RollingUpdate", rollingUpdate: { maxSurge: surgeFor(kind, replicas), maxUnavailable: 0 } };
 }
 
+/**
+ * The strategy for a Deployment whose count an autoscaler owns: the same rule as a percentage, which
+ * Kubernetes resolves at whatever count the autoscaler has set (for `drain`, 100% of it: old + new), and
+ * which `surgePods` reads back at the autoscaler's max.
+ */
+export function autoscaledRollingUpdate(kind: RolloutKind): { type: "RollingUpdate"; rollingUpdate: { maxSurge: number | string; maxUnavailable: number } } {
+  return { type: "RollingUpdate", rollingUpdate: { maxSurge: kind === "drain" ? "100%" : 1, maxUnavailable: 0 } };
+}
+
 /** Pods at the peak of a rollout of `replicas` pods (none when scaled to zero). */
 export function peakPods(kind: RolloutKind, replicas: number): number {
   return replicas === 0 ? 0 : replicas + surgeFor(kind, replicas);

@@ -1,9 +1,9 @@
-// Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA scales
-// it, a rollout never runs an old and a new one side by side, and the stack has only one.
+// Celery beat is a scheduler: two of them fire every schedule twice. It runs one replica, no HPA or KEDA
+// ScaledObject scales it, a rollout never runs an old and a new one side by side, and the stack has only one.
 import { ANNOTATION, COMPONENT } from "../model/annotations";
 import { describe, isWorkload } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex, workloadOf } from "../model/reservations";
+import { addHpa, type HpaIndex, isScaler, workloadOf } from "../model/reservations";
 import { surgePods } from "../model/rollout";
 
 
@@ -15,7 +15,7 @@ export const beatSingleton = stackPolicy({
     const out: StackFinding[] = [];
     const hpas: HpaIndex = new Map();
     for (const { object: o, name, urn } of objects) {
-      if (o.kind === "HorizontalPodAutoscaler") out.push(...guarded(o, name, () => (addHpa(hpas, o), [])).map((message) => ({ message, urn })));
+      if (isScaler(o)) out.push(...guarded(o, name, () => (addHpa(hpas, o), [])).map((message) => ({ message, urn })));
     }
     const beats: string[] = [];
     for (const { object: o, name, urn } of objects) {

@@ -9,6 +9,7 @@ type Source = { budget: Budget; from: string };
 import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "./lib/budget-config";
 import { showCpu, showMemory } from "../model/quantity";
 import { guarded, stackPolicy, type StackFinding, type StackObject } from "./lib/policy";
+import { scalerFindings } from "./lib/scaler-fit";
 import { pack, UNPLACED } from "../model/packing";
 import { totals, type Workload, workloadsFrom } from "../model/reservations";
 
@@ -37,7 +38,7 @@ function budgetSource(objects: readonly StackObject[], config: Record<string, un
   return "error" in chosen ? `the node budget cannot be checked: ${chosen.error}` : chosen;
 }
 
-/** Workloads with their HPAs; an object whose values are unknown is left out and named in `cannot`. */
+/** Workloads with their HPAs and ScaledObjects; an object whose values are unknown is left out and named in `cannot`. */
 function workloads(objects: readonly StackObject[], nodes: number, cannot: string[]): Workload[] {
   return workloadsFrom(
     objects.map((s) => s.object),
@@ -105,6 +106,8 @@ export function checkNodeBudget(objects: readonly StackObject[], config: Record<
   if (typeof src === "string") return [{ message: src }];
   const ws = workloads(objects, src.budget.nodes, cannot);
   const findings: StackFinding[] = budgetViolations(ws, src).map((message) => ({ message }));
+  // An autoscaler whose max alone breaks the budget is named on itself, with the max that fits.
+  if (findings.length > 0) findings.push(...scalerFindings(ws, objects, (x) => budgetViolations(x, src).length === 0));
   if (cannot.length > 0) {
     findings.push({
       message: `The node budget is not proven: ${plural(cannot.length, "object")} could not be counted: ${cannot.join("; ")}`,

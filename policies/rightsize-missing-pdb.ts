@@ -2,7 +2,7 @@
 // every replica at once.
 import { describe, SelectorIndex } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex } from "../model/reservations";
+import { addHpa, type HpaIndex, isScaler } from "../model/reservations";
 
 export const missingPdb = stackPolicy({
   name: "rightsize-missing-pdb",
@@ -14,7 +14,7 @@ export const missingPdb = stackPolicy({
     const pdbs = new SelectorIndex<true>();
     for (const { object: o, name, urn } of objects) {
       const msgs = guarded(o, name, () => {
-        if (o.kind === "HorizontalPodAutoscaler") addHpa(hpas, o);
+        if (isScaler(o)) addHpa(hpas, o);
         if (o.kind === "PodDisruptionBudget") pdbs.add(o.metadata?.namespace, o.spec?.selector, true);
         return [];
       });

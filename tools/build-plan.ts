@@ -20,6 +20,8 @@ export interface PlanWorkload {
   kind: string;
   replicas: number;
   maxReplicas: number;
+  /** The autoscaler that sets the range, `HorizontalPodAutoscaler/<name>` or `ScaledObject/<name>`. */
+  scaler?: string;
   podRequests: Amount;
   podLimits: Amount;
   tuning: Record<string, unknown>;
@@ -107,6 +109,7 @@ export function buildPlan(
       kind: w.kind,
       replicas: w.replicas,
       maxReplicas: w.maxReplicas,
+      ...(w.scaledBy ? { scaler: w.scaledBy } : {}),
       podRequests: w.podRequests,
       podLimits: w.podLimits,
       tuning: w.tuning,

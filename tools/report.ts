@@ -35,7 +35,8 @@ function rows(p: Plan): string[][] {
   return p.workloads.map((w) => [
     w.name,
     w.kind,
-    w.maxReplicas > w.replicas ? `${w.replicas}-${w.maxReplicas}` : String(w.replicas),
+    // An autoscaled workload shows min..max (KEDA may go to 0); the totals and the fill bar count the max.
+    w.scaler || w.maxReplicas > w.replicas ? `${w.replicas}..${w.maxReplicas}` : String(w.replicas),
     `${cpu(w.podRequests.cpuMillis)} / ${mem(w.podRequests.memoryBytes)}`,
     `${cpu(w.podLimits.cpuMillis)} / ${mem(w.podLimits.memoryBytes)}`,
     tuningSummary(w),

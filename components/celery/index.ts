@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { standardLabels } from "../shared/labels";
+import { allowKedaToBroker, brokerAuthentication } from "./scaler";
 import { CeleryBeat } from "./beat";
 import type { EnvVar } from "./client";
 import { renderBeatScheduler, renderFiles, renderPoolEntry, renderProbes, renderShared, sharedSettings } from "./module";
@@ -57,6 +58,14 @@ export class Celery extends pulumi.ComponentResource {
     const probes = renderProbes();
     this.clientConfigHash = configHash(shared, probes);
 
+    // One TriggerAuthentication serves every autoscaled pool: they all read the broker's password.
+    let triggerAuthentication: string | undefined;
+    if (Object.values(c.workers).some((p) => p.autoscaling)) {
+      triggerAuthentication = `${name}-broker-auth`;
+      brokerAuthentication(triggerAuthentication, ns, labels, { parent: this, dependsOn: a.dependsOn });
+      allowKedaToBroker(`${name}-allow-keda`, ns, c.kedaNamespace, labels, { parent: this, dependsOn: a.dependsOn });
+    }
+
     this.settings = {};
     this.pools = {};
     for (const pool of Object.keys(c.workers).sort()) {
@@ -76,6 +85,7 @@ export class Celery extends pulumi.ComponentResource {
           database: a.database,
           extraEnv: a.workerEnv,
           uid: a.uid,
+          ...(triggerAuthentication ? { triggerAuthentication } : {}),
           dependsOn: after,
         },
         { parent: this },

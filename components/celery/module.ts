@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { REDIS } from "../shared/endpoints";
+import { BROKER_DB, PRIORITY_SEP, PRIORITY_STEPS } from "./scaling";
 import { defaultQueue, explainConcurrency, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
 
 /** Where the ConfigMap is mounted; it is on PYTHONPATH, so `import rightsize_celeryconfig` works. */
@@ -46,7 +47,8 @@ export function poolOverrides(s: PoolSettings): Record<string, number> {
 /** Settings every client shares (web, beat and all pools), keyed as Celery spells them. */
 export function sharedSettings(c: CeleryConfig): Record<string, Py> {
   return {
-    broker_transport_options: { visibility_timeout: visibilityTimeout(c) },
+    // priority_steps and sep are kombu's defaults, pinned because the ScaledObjects watch the lists they name.
+    broker_transport_options: { visibility_timeout: visibilityTimeout(c), priority_steps: [...PRIORITY_STEPS], sep: PRIORITY_SEP },
     task_default_queue: defaultQueue(c),
     task_acks_late: true,
     task_reject_on_worker_lost: true,
@@ -74,7 +76,7 @@ function header(): string[] {
     "# The password comes from the pod's environment (a Secret), never from this file; quoted, so any",
     "# character in it is safe inside the URL.",
     `_password = _os.environ.get("${PASSWORD_ENV}", "")`,
-    `broker_url = ("redis://:%s@" % _quote(_password, safe="") if _password else "redis://") + "${REDIS.broker.name}:${REDIS.broker.port}/0"`,
+    `broker_url = ("redis://:%s@" % _quote(_password, safe="") if _password else "redis://") + "${REDIS.broker.name}:${REDIS.broker.port}/${BROKER_DB}"`,
   ];
 }
 

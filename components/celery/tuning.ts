@@ -134,20 +134,33 @@ export function explainConcurrency(p: CeleryPoolConfig): string {
   );
 }
 
+export const DEFAULT_REPLICAS = 1;
+
+/** Fewest replicas: KEDA's minReplicaCount with autoscaling, else the fixed count. */
+export function minReplicas(p: CeleryPoolConfig): number {
+  return p.autoscaling?.minReplicas ?? p.replicas ?? DEFAULT_REPLICAS;
+}
+
+/** Most replicas at rest: KEDA's maxReplicaCount with autoscaling, else the fixed count. */
+export function maxReplicas(p: CeleryPoolConfig): number {
+  return p.autoscaling?.maxReplicas ?? p.replicas ?? DEFAULT_REPLICAS;
+}
+
 /** Postgres connections each pool can hold, for the max_connections check. */
 export function celeryDbConnections(config: StackConfig): ConnectionDemand[] {
   const c = config.celery;
   if (!c) return [];
   return Object.entries(c.workers).map(([name, p]) => {
-    // Old pods drain while their replacements already run.
-    const pods = peakPods("drain", p.replicas);
+    // Old pods drain while their replacements already run; an autoscaled pool rolls at up to its max.
+    const most = maxReplicas(p);
+    const pods = peakPods("drain", most);
     const perProcess = p.database.poolSize + p.database.maxOverflow;
     const n = concurrency(p);
     return {
       key: `celery.workers.${name}`,
       connections: pods * n * perProcess,
       explain:
-        `celery.workers.${name}: ${pods} pods (${p.replicas} replicas + ${pods - p.replicas} new during a rollout while the old drain) x ${n} processes x ` +
+        `celery.workers.${name}: ${pods} pods (${most} ${p.autoscaling ? "autoscaling.maxReplicas" : "replicas"} + ${pods - most} new during a rollout while the old drain) x ${n} processes x ` +
         `(database.poolSize ${p.database.poolSize} + maxOverflow ${p.database.maxOverflow}) = ${pods * n * perProcess}`,
     };
   });
@@ -242,7 +255,7 @@ function checkBeat(c: CeleryConfig): ConfigIssue[] {
 
 /** Cross-field checks that need the derivations; each names its key and the numbers. */
 function consumedQueues(c: CeleryConfig): string[] {
-  const pools = Object.entries(c.workers).filter(([, p]) => p.replicas > 0);
+  const pools = Object.entries(c.workers).filter(([, p]) => maxReplicas(p) > 0);
   return [...new Set(pools.flatMap(([name, p]) => queues(name, p)))];
 }
 

@@ -5,7 +5,7 @@ import * as k8s from "@pulumi/kubernetes";
 import type { CeleryPoolConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { rollingUpdate } from "../../model/rollout";
+import { autoscaledRollingUpdate, rollingUpdate } from "../../model/rollout";
 import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION, TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
@@ -13,7 +13,8 @@ import { containerSecurityContext, podDefaults, writableDirs } from "../shared/s
 import { podDisruptionBudget } from "../shared/wiring";
 import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
 import { POOL_ENV, probeCommand, STATE_DIR } from "./module";
-import { type PoolSettings, terminationGracePeriod } from "./tuning";
+import { scaledObject } from "./scaler";
+import { maxReplicas, type PoolSettings, terminationGracePeriod } from "./tuning";
 
 export interface CeleryWorkerPoolArgs {
   readonly namespace: string;
@@ -37,6 +38,8 @@ export interface CeleryWorkerPoolArgs {
   readonly extraEnv?: readonly EnvVar[];
   /** UID the image runs as. @default 10001 */
   readonly uid?: number;
+  /** The TriggerAuthentication for the broker; required when the pool autoscales. */
+  readonly triggerAuthentication?: string;
   /** @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -55,6 +58,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
     const labels = standardLabels(COMPONENT.celeryWorker, name);
     const selector = selectorLabels(COMPONENT.celeryWorker, name);
     const poolName = a.poolName;
+    const most = maxReplicas(p);
 
     const dirs = writableDirs([
       { name: "state", mountPath: STATE_DIR, sizeLimit: "1Mi" },
@@ -94,9 +98,11 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       {
         metadata: { name, namespace: ns, labels, annotations },
         spec: {
-          replicas: p.replicas,
+          // With autoscaling the ScaledObject owns the count; setting it here would reset it on every `pulumi up`.
+          ...(p.autoscaling ? {} : { replicas: most }),
           selector: { matchLabels: selector },
-          strategy: rollingUpdate("drain", p.replicas),
+          // "100%" with autoscaling: the drain rule at whatever count KEDA has set; the plan reads it at the max.
+          strategy: p.autoscaling ? autoscaledRollingUpdate("drain") : rollingUpdate("drain", most),
           template: {
             metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { [CONFIG_HASH_ANNOTATION]: a.configHash } },
             spec: {
@@ -123,7 +129,12 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       },
       child,
     );
-    if (p.replicas > 1) podDisruptionBudget(name, { namespace: ns, labels, selector }, child);
+    if (most > 1) podDisruptionBudget(name, { namespace: ns, labels, selector }, child);
+    if (p.autoscaling) {
+      if (!a.triggerAuthentication) throw new Error(`${name}: an autoscaled pool needs the broker's TriggerAuthentication`);
+      const input = { pool: poolName, config: p, deployment: name, namespace: ns, authentication: a.triggerAuthentication };
+      scaledObject(name, input, labels, { ...child, dependsOn: [...a.dependsOn, this.deployment] });
+    }
     this.registerOutputs({ concurrency: s.worker_concurrency });
   }
 }

@@ -5,6 +5,7 @@
 import { encryptedInProd, checkImageSecrets } from "../../config/checks";
 import { parseStackConfig, type ParseResult } from "../../config/parse";
 import type { RawStack, StackCheck } from "../../config/raw";
+import { checkAutoscaling } from "../celery/scaling";
 import { celeryDbConnections, checkCelery } from "../celery/tuning";
 import { checkExtras } from "../extras/tuning";
 import { checkMeilisearch } from "../meilisearch/tuning";
@@ -24,6 +25,7 @@ export const platformChecks: readonly StackCheck[] = [
   encryptedInProd("redis", (c) => ["redis.broker.password", ...(c.redis.cache ? ["redis.cache.password"] : [])]),
   encryptedInProd("meilisearch", () => ["meilisearch.masterKey"]),
   (c) => checkCelery(c.celery),
+  (c) => checkAutoscaling(c.celery),
   (c) => checkPlaywright(c.playwright),
   (c) => checkExtras(c),
   checkImageSecrets,

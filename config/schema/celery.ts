@@ -3,17 +3,40 @@
 import { z } from "zod";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { formatMemory } from "../../model/quantity";
-import { envMap, memory, replicas, resources, secondsField } from "./common";
+import { envMap, MAX_REPLICAS, memory, replicas, resources, secondsField } from "./common";
 
 /** A pool name becomes part of object names (`celery-worker-<pool>`), so it is a short DNS label. */
 const poolName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a DNS label of at most 40 characters" });
 const queueName = z.string().regex(/^[A-Za-z0-9_.:-]{1,100}$/, { error: "must be a queue name (letters, digits, _ . : -)" });
 
+/**
+ * KEDA scales the pool on the length of the Redis lists behind its queues; the checks that need the
+ * derivation (min/max, queues, scale to zero under beat) live in components/celery/scaling.ts.
+ */
+const autoscalingSchema = z.strictObject({
+  /** 0 scales the pool to zero when its queues are empty. @default replicas, else 1 */
+  minReplicas: replicas().optional(),
+  maxReplicas: z.number().int().min(1).max(MAX_REPLICAS),
+  /** Waiting tasks per replica. @default the pool's concurrency */
+  tasksPerReplica: z.number().int().min(1).max(100_000).optional(),
+  /** KEDA's cooldownPeriod (last replica -> 0), seconds. @default the soft time limit */
+  cooldownSeconds: secondsField(0, 7 * 24 * 3600).optional(),
+  /** How often KEDA reads the lists, seconds (KEDA's own default). */
+  pollingInterval: secondsField(1, 3600).prefault(30),
+  /** The queues whose backlog counts. @default every queue the pool consumes */
+  queues: z.array(queueName).min(1).optional(),
+  /** Scale to zero even though beat sends scheduled tasks to this pool's default queue. */
+  allowScaleToZero: z.boolean().default(false),
+});
+export type CeleryAutoscalingConfig = z.output<typeof autoscalingSchema>;
+
 const poolSchema = z
   .strictObject({
     /** Queues this pool consumes (`celery worker --queues`). @default [<pool name>] */
     queues: z.array(queueName).min(1).optional(),
-    replicas: replicas().default(1),
+    /** @default 1; with autoscaling it may only repeat minReplicas (the ScaledObject owns the count). */
+    replicas: replicas().optional(),
+    autoscaling: autoscalingSchema.optional(),
     resources: resources({ requests: { cpu: "250m", memory: "512Mi" }, limits: { cpu: "1", memory: "1Gi" } }),
     /** cpu: one process per core of the CPU limit; io: `ioMultiplier` processes per core. */
     profile: z.enum(["cpu", "io"]).default("io"),
@@ -111,5 +134,7 @@ export const celerySchema = z.strictObject({
    * @default "default" when a pool consumes it, else the first queue of the first pool by name
    */
   defaultQueue: queueName.optional(),
+  /** Namespace of the KEDA operator, which must reach the broker to read the queue lengths. */
+  kedaNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a namespace name (a DNS label)" }).default("keda"),
 });
 export type CeleryConfig = z.output<typeof celerySchema>;

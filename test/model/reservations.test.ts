@@ -69,6 +69,26 @@ describe("surge and totals", () => {
   });
 });
 
+describe("KEDA ScaledObjects", () => {
+  it("count like an HPA: minReplicaCount..maxReplicaCount, KEDA's defaults 0 and 100, target kind Deployment", () => {
+    const so = (name: string, spec: Record<string, unknown>): K8sObject => ({ apiVersion: "keda.sh/v1alpha1", kind: "ScaledObject", metadata: { name, namespace: "ns" }, spec: { scaleTargetRef: { name }, ...spec } });
+    const objs: K8sObject[] = [
+      deployment("a", undefined, ["500m", "512Mi"]),
+      so("a", { minReplicaCount: 1, maxReplicaCount: 6 }),
+      deployment("b", undefined, ["500m", "512Mi"]),
+      so("b", {}),
+      // Not KEDA's: an unrelated CRD of the same kind name does not count.
+      deployment("c", 2, ["500m", "512Mi"]),
+      { apiVersion: "example.com/v1", kind: "ScaledObject", metadata: { name: "c", namespace: "ns" }, spec: { scaleTargetRef: { name: "c" }, maxReplicaCount: 50 } },
+    ];
+    expect(workloadsFrom(objs, 1).map((w) => [w.name, w.replicas, w.maxReplicas, w.scaledBy])).toEqual([
+      ["a", 1, 6, "ScaledObject/a"],
+      ["b", 0, 100, "ScaledObject/b"],
+      ["c", 2, 2, undefined],
+    ]);
+  });
+});
+
 describe("packing", () => {
   const budget = makeBudget({ nodes: 2, maxPods: 110, perNode: amount(4000, 8192), reservedPerNode: amount(0, 0) });
 

@@ -92,6 +92,21 @@ export function hpa(target: string, min: number, max: number): K8sObject {
   };
 }
 
+/** A KEDA ScaledObject on a Deployment, as the Celery component renders one (triggers abridged). */
+export function scaledObject(target: string, min: number | undefined, max: number | undefined): K8sObject {
+  return {
+    apiVersion: "keda.sh/v1alpha1",
+    kind: "ScaledObject",
+    metadata: { name: target, namespace: NS },
+    spec: {
+      scaleTargetRef: { name: target },
+      ...(min === undefined ? {} : { minReplicaCount: min }),
+      ...(max === undefined ? {} : { maxReplicaCount: max }),
+      triggers: [{ type: "redis", metadata: { listName: target, listLength: "4" } }],
+    },
+  };
+}
+
 export interface QuotaBudget {
   nodes: number;
   cpu: number;

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import type { K8sObject } from "../../model/k8s";
 import { evaluate, messages } from "../helpers/policy";
-import { baseline, container, hpa, quota, type QuotaBudget, workload } from "./fixtures";
+import { baseline, container, hpa, quota, type QuotaBudget, scaledObject, workload } from "./fixtures";
 
 const POLICY = "rightsize-enforce-node-budget";
 const IMAGE = "registry.example.com/rightsize/app:1.0.0";
@@ -57,7 +57,35 @@ describe("rightsize-enforce-node-budget rejects", () => {
         "Over by 1 CPU at the rollout peak.",
         "Biggest consumers at the peak: Deployment web 10 x 500m CPU / 512Mi = 5 CPU / 5Gi.",
       ].join("\n"),
+      // At 6 (+2 surge) x 500m = 4 CPU it fits: the HPA's max is the reason, and it is named.
+      "HorizontalPodAutoscaler web: maxReplicas 8 lets Deployment web run 8 pods (+2 during a rollout) of 500m CPU / 512Mi, " +
+        "and at that max the stack does not fit its node budget (see the stack's finding); at most maxReplicas 6 fits.",
     ]);
+  });
+
+  it("a stack pushed over by a KEDA ScaledObject's maxReplicaCount, naming the ScaledObject", async () => {
+    const worker = pods("celery-worker-scraping", 1, ["500m", "1Gi"]);
+    delete worker.spec.replicas;
+    worker.spec.strategy = { type: "RollingUpdate", rollingUpdate: { maxSurge: "100%", maxUnavailable: 0 } };
+    // 5 replicas + 100% surge = 10 x 500m = 5 CPU of 4; at 4 (+4) it is exactly 4 CPU.
+    const found = await evaluate([quota(node(1, 4000, 16384)), worker, scaledObject("celery-worker-scraping", 0, 5)], {}, POLICY);
+    expect(found.map((f) => [f.level, f.resource])).toEqual([
+      ["mandatory", "stack"],
+      ["mandatory", "ScaledObject/celery-worker-scraping"],
+    ]);
+    expect(found[0]!.message.split("\n")[2]).toBe("Requests at rest: 2500m CPU / 5Gi in 5 pods; at the rollout peak: 5 CPU / 10Gi in 10 pods.");
+    expect(found[1]!.message).toBe(
+      "ScaledObject celery-worker-scraping: maxReplicaCount 5 lets Deployment celery-worker-scraping run 5 pods (+5 during a rollout) of 500m CPU / 1Gi, " +
+        "and at that max the stack does not fit its node budget (see the stack's finding); at most maxReplicaCount 4 fits.",
+    );
+    expect(await budget([quota(node(1, 4000, 16384)), worker, scaledObject("celery-worker-scraping", 0, 4)])).toEqual([]);
+  });
+
+  it("a ScaledObject without bounds counts at KEDA's default maximum of 100", async () => {
+    const worker = pods("w", 1, ["10m", "16Mi"]);
+    delete worker.spec.replicas;
+    const [m] = await budget([quota(node(1, 4000, 16384, 110)), worker, scaledObject("w", undefined, undefined)]);
+    expect(m!.split("\n")[2]).toBe("Requests at rest: 1 CPU / 1600Mi in 100 pods; at the rollout peak: 1250m CPU / 2000Mi in 125 pods.");
   });
 
   it("a stack whose totals fit but which cannot pack onto its nodes", async () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/all";
 import { type Finding, evaluate, UNKNOWN } from "../helpers/policy";
-import { baseline, changed, container, find, hpa, main, setTuning } from "./fixtures";
+import { baseline, changed, container, find, hpa, main, scaledObject, setTuning } from "./fixtures";
 
 const one = (policy: string, level: string, resource: string, message: string): Finding[] => [{ policy, level, resource, message }];
 
@@ -164,6 +164,16 @@ const cases: [string, () => ReturnType<typeof baseline>, Finding[]][] = [
       "advisory",
       "Deployment/web",
       "Deployment web runs up to 3 replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once",
+    ),
+  ],
+  [
+    "a Deployment that a KEDA ScaledObject scales out, without a PodDisruptionBudget",
+    () => [...changed("Deployment", "web", (o) => delete o.spec.replicas).filter((o) => o.kind !== "PodDisruptionBudget"), scaledObject("web", 0, 4)],
+    one(
+      "rightsize-missing-pdb",
+      "advisory",
+      "Deployment/web",
+      "Deployment web runs up to 4 replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once",
     ),
   ],
   [

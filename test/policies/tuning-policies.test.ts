@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { evaluate, messages } from "../helpers/policy";
-import { baseline, changed, container, find, hpa, setTuning, workload } from "./fixtures";
+import { baseline, changed, container, find, hpa, scaledObject, setTuning, workload } from "./fixtures";
 
 const WORKER_TUNING = { worker_concurrency: 4, worker_max_memory_per_child: 307200, task_time_limit: 3600, visibility_timeout: 4200 };
 const worker = (tuning: Record<string, unknown>) => changed("Deployment", "celery-worker", (o) => setTuning(o, tuning));
@@ -139,9 +139,12 @@ describe("rightsize-enforce-beat-singleton", () => {
     ]);
   });
 
-  it("rejects an HPA that can scale it out", async () => {
+  it("rejects an HPA or a KEDA ScaledObject that can scale it out", async () => {
     expect(await messages([...baseline(), hpa("celery-beat", 1, 3)], only)).toEqual([
       "Deployment celery-beat: Celery beat runs up to 3 replicas; every schedule would fire 3 times",
+    ]);
+    expect(await messages([...baseline(), scaledObject("celery-beat", 0, 2)], only)).toEqual([
+      "Deployment celery-beat: Celery beat runs up to 2 replicas; every schedule would fire 2 times",
     ]);
   });
 

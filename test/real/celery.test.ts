@@ -1,32 +1,27 @@
 // The rendered Celery settings module, loaded by Debian's Celery 5.2 worker against a Redis started from
 // the rendered broker config: one task runs, `celery inspect conf` reports the rendered settings, every
 // setting name is one Celery knows, and the heartbeat/ready-file probes answer as the pod's probes would.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requirepassLine } from "../../components/redis/tuning";
-import { configMapFile, freePort, missingPackages, PYTHON, renderStack, reportMissing, run, start, stop, stopAll, TOOLS, waitFor } from "./support";
+import { type CelerySandbox, celerySandbox } from "./celery-sandbox";
+import { missingPackages, PYTHON, renderStack, reportMissing, run, start, stop, stopAll, TOOLS, waitFor } from "./support";
 
 const skip = reportMissing("Celery checks", missingPackages([TOOLS.python, TOOLS.redisServer], { celery: "python3-celery", redis: "python3-redis" }));
-const FIXTURES = join(__dirname, "fixtures");
 const PASSWORD = "celery-check-password/with:url@chars";
 const NODE = "fixture@rightsize-check";
 
 describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
   const r = renderStack("dev");
-  const cm = r.get("ConfigMap", "celery-config");
   const worker = r.get("Deployment", "celery-worker-default");
   const container = worker.spec.template.spec.containers[0];
   const tuning = JSON.parse(worker.metadata!.annotations!["rightsize.io/tuning"]!);
   const pool = container.env.find((e: { name: string }) => e.name === "RIGHTSIZE_CELERY_POOL").value as string;
-  const root = mkdtempSync(join(tmpdir(), "rightsize-celery-"));
-  const pkg = join(root, "pkg");
-  const state = join(root, "state");
-  let port = 0;
-  let redis: ReturnType<typeof start> | undefined;
+  let sb: CelerySandbox;
+  let root = "";
+  let pkg = "";
   let celery: ReturnType<typeof start> | undefined;
-  const env = () => ({ PYTHONPATH: `${pkg}:${FIXTURES}`, REDIS_PASSWORD: PASSWORD, RIGHTSIZE_CELERY_POOL: pool, PYTHONDONTWRITEBYTECODE: "1" });
+  const env = () => sb.env(pool);
   const probe = (cmd: string[]) => {
     // The pod's own probe command, with the module's mount path mapped to this sandbox.
     const args = cmd.slice(1).map((a) => a.replace("/etc/rightsize/celery", pkg));
@@ -34,21 +29,9 @@ describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
   };
 
   beforeAll(async () => {
-    mkdirSync(pkg);
-    mkdirSync(state);
-    port = await freePort();
     // Only connection plumbing changes: where the broker listens and where the state files go.
-    for (const [name, text] of Object.entries((cm as { data: Record<string, string> }).data)) {
-      writeFileSync(
-        join(pkg, name),
-        text.replaceAll("redis-broker:6379", `127.0.0.1:${port}`).replace('BROKER = ("redis-broker", 6379)', `BROKER = ("127.0.0.1", ${port})`).replace('STATE_DIR = "/run/celery"', `STATE_DIR = ${JSON.stringify(state)}`),
-      );
-    }
-    const brokerConf = configMapFile(r.get("ConfigMap", "redis-broker-config"), "redis.conf");
-    writeFileSync(join(root, "auth.conf"), requirepassLine(PASSWORD));
-    writeFileSync(join(root, "redis.conf"), brokerConf.replace(/^dir .*$/m, `dir ${root}`).replace(/^include .*auth\.conf$/m, `include ${join(root, "auth.conf")}`));
-    redis = start(TOOLS.redisServer.bin, [join(root, "redis.conf"), "--port", String(port), "--bind", "127.0.0.1"]);
-    await waitFor("redis-server", 30, () => (run(TOOLS.redisCli.bin, ["-p", String(port), "PING"], { env: { REDISCLI_AUTH: PASSWORD } }).stdout.trim() === "PONG" ? true : undefined));
+    sb = await celerySandbox(r, PASSWORD);
+    ({ root, pkg } = sb);
     // The pod's command, with the fixture app in place of the user's and a fixed node name.
     const cmd: string[] = container.command;
     const args = cmd.slice(1).map((a, i, all) => (all[i - 1] === "--app" ? "tasks:app" : all[i - 1] === "--hostname" ? NODE : a));
@@ -60,7 +43,7 @@ describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
   });
   afterAll(async () => {
     if (celery) await stop(celery);
-    if (redis) await stop(redis);
+    if (sb) await stop(sb.redis);
     await stopAll();
   });
 

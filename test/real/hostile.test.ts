@@ -94,6 +94,19 @@ const CASES: Case[] = [
   { what: "a missing prod secret", stack: prod, edits: [at("postgres.password", undefined)], key: "postgres.password", shows: "is required" },
   { what: "a plaintext prod secret", stack: prod, edits: [at("postgres.password", "plaintext-prod-password")], key: "postgres.password", shows: "must be stored encrypted in prod" },
   { what: "an empty stack file", edits: [], raw: "", key: "nodeBudget", shows: "is required" },
+  // KEDA autoscaling, on prod's autoscaled scraping pool (1..3).
+  { what: "autoscaling max below min", stack: prod, edits: [at("celery.workers.scraping.autoscaling.minReplicas", 4)], key: "celery.workers.scraping.autoscaling.maxReplicas", shows: "must be at least minReplicas 4 (got 3)" },
+  { what: "autoscaling with a fixed replicas other than min", stack: prod, edits: [at("celery.workers.scraping.replicas", 2)], key: "celery.workers.scraping.replicas", shows: "conflicts with autoscaling.minReplicas 1" },
+  { what: "autoscaling on a queue the pool does not consume", stack: prod, edits: [at("celery.workers.scraping.autoscaling.queues", ["default"])], key: "celery.workers.scraping.autoscaling.queues.0", shows: '"default"' },
+  {
+    what: "the default queue's pool scaled to zero under beat",
+    stack: prod,
+    edits: [at("celery.workers.default.replicas", undefined), at("celery.workers.default.autoscaling", { minReplicas: 0, maxReplicas: 2 })],
+    key: "celery.workers.default.autoscaling.minReplicas",
+    shows: "would wait for a cold start",
+  },
+  { what: "a misspelled autoscaling key", stack: prod, edits: [at("celery.workers.scraping.autoscaling.maxReplica", 4)], key: "celery.workers.scraping.autoscaling.maxReplica", shows: "unknown key" },
+  { what: "a bad KEDA namespace", stack: prod, edits: [at("celery.kedaNamespace", "Keda_NS")], key: "celery.kedaNamespace", shows: '"Keda_NS"' },
 ];
 
 function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {

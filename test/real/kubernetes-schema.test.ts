@@ -6,7 +6,8 @@ import { renderStack } from "./support";
 
 describe.each(["dev", "prod"])("the %s stack's rendered objects", (stack) => {
   const r = renderStack(stack);
-  const objects = r.objects as { apiVersion: string; kind: string; metadata: { name: string } }[];
+  // KEDA's kinds have no kubernetes-models validator: keda-schema.test.ts checks them against KEDA's CRDs.
+  const objects = (r.objects as { apiVersion: string; kind: string; metadata: { name: string } }[]).filter((o) => !o.apiVersion.startsWith("keda.sh/"));
 
   it("validate against the Kubernetes schema", async () => {
     expect(objects.length).toBeGreaterThan(20);

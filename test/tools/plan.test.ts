@@ -56,7 +56,7 @@ describe("npm run plan", () => {
     const r = runTool("plan", ["prod", "--markdown"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("### rightsize plan: `prod` (no mandatory violation)");
-    expect(r.stdout).toMatch(/^\| web \| Deployment \| 2-6 \|/m);
+    expect(r.stdout).toMatch(/^\| web \| Deployment \| 2\.\.6 \|/m);
     expect(r.stdout).toContain("| pass | `rightsize-enforce-node-budget` | mandatory |");
   });
 

@@ -30,7 +30,8 @@ describe("rightsize_celeryconfig.py", () => {
   });
 
   it("shares the broker-wide settings and keeps each pool's in _POOLS", () => {
-    expect(text).toContain('broker_transport_options = {"visibility_timeout": 7200}\n');
+    // kombu's own priority steps and separator, pinned: the ScaledObjects name the lists they produce.
+    expect(text).toContain('broker_transport_options = {"visibility_timeout": 7200, "priority_steps": [0, 3, 6, 9], "sep": "\\u0006\\u0016"}\n');
     expect(text).toContain("task_acks_late = True\ntask_reject_on_worker_lost = True\n");
     expect(text).toContain("worker_send_task_events = True\n");
     expect(text).toContain('beat_schedule_filename = "/var/lib/celery-beat/celerybeat-schedule"\n');
