@@ -2,6 +2,7 @@
 // only reader of pulumi.Config and hands this the raw values.
 import { z } from "zod";
 import { type ConfigIssue, issue } from "./issues";
+import { explainMissingCredentials } from "./credentials";
 import type { RawStack, StackCheck } from "./raw";
 import { type StackConfig, stackSchema } from "./schema";
 
@@ -16,7 +17,7 @@ export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issue
 export function parseStackConfig(raw: RawStack, checks: readonly StackCheck[] = []): ParseResult {
   const values = { ...raw.values };
   const parsed = stackSchema.safeParse(values, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)) };
+  if (!parsed.success) return { ok: false, issues: explainMissingCredentials(parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)), values, raw.stack) };
   const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
   const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
   const issues = checks.flatMap((check) => check(config, raw));

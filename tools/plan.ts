@@ -1,28 +1,29 @@
-// npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]
+// npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>] [--placeholder-secrets]
 // Runs the program under mocks and the real policy pack over the Analyzer protocol, as
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
 import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
-import { EXIT, loadStack, main, UsageError } from "./cli";
+import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "./cli";
 import { PolicyConfigRejected, startPolicyPack } from "./pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
 import type { ProgramRun } from "./program";
 import { appImageReport, buildPlan, type PolicySummary, type Violation } from "./build-plan";
 import { renderMarkdown, renderText } from "./report";
 
-const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>]";
+const USAGE = "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>] [--placeholder-secrets]";
 export const PROJECT = "rightsize";
 
 interface Args {
   stack: string;
   format: "text" | "json" | "markdown";
   policyConfig?: string;
+  placeholderSecrets: boolean;
 }
 
 export function parseArgs(argv: string[]): Args {
-  const rest = [...argv];
+  const { rest, placeholderSecrets } = takePlaceholderFlag(argv);
   let policyConfig: string | undefined;
   const at = rest.indexOf("--policy-pack-config");
   if (at >= 0) {
@@ -35,7 +36,7 @@ export function parseArgs(argv: string[]): Args {
   const unknown = flags.filter((f) => f !== "--json" && f !== "--markdown");
   if (unknown.length > 0 || args.length !== 1 || flags.length > 1) throw new UsageError(USAGE);
   const format = flags[0] === "--json" ? "json" : flags[0] === "--markdown" ? "markdown" : "text";
-  return { stack: args[0]!, format, ...(policyConfig ? { policyConfig } : {}) };
+  return { stack: args[0]!, format, placeholderSecrets, ...(policyConfig ? { policyConfig } : {}) };
 }
 
 /** Every registered resource as the engine would hand it to the analyzer. */
@@ -82,7 +83,7 @@ export async function plan(argv: string[]): Promise<number> {
   // The pack boots (about a second: node, the SDK, ts-node) while the program runs under mocks.
   const pack = startPolicyPack();
   try {
-    const loaded = await loadStack(args.stack);
+    const loaded = await loadStack(args.stack, { placeholderSecrets: args.placeholderSecrets });
     if (typeof loaded === "number") return loaded;
     const resources = analyzedResources(loaded.file.stack, loaded.run);
     const { runPolicies } = await import("./analyzer");

@@ -48,7 +48,7 @@ describe("workflows", () => {
     expect(runs).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
     const plan = runs.find((r: string) => r.includes("npm run --silent plan"))!;
     expect(plan).toContain("for stack in dev prod");
-    expect(plan).toContain('--markdown --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" >> "$GITHUB_STEP_SUMMARY"');
+    expect(plan).toContain('--markdown --placeholder-secrets --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" >> "$GITHUB_STEP_SUMMARY"');
     const nodeOf = (job: string) => wf.jobs[job].steps.find((x: any) => String(x.uses).startsWith("actions/setup-node@")).with["node-version"];
     expect(nodeOf("check")).toBe(24);
     expect(nodeOf("unit-node22")).toBe(22);

@@ -85,9 +85,9 @@ describe("stack config", () => {
     expect(problems({})).toEqual([
       "nodeBudget: is required",
       "images: is required",
-      "postgres.password: is required",
-      "redis.broker.password: is required",
-      "meilisearch.masterKey: is required",
+      "postgres.password: is required: a credential; set it with `pulumi config set --path postgres.password <value> -s dev`",
+      "redis.broker.password: is required: a credential; set it with `pulumi config set --path redis.broker.password <value> -s dev`",
+      "meilisearch.masterKey: is required: a credential; set it with `pulumi config set --path meilisearch.masterKey <value> -s dev`",
     ]);
   });
 });

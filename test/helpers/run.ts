@@ -13,8 +13,13 @@ export interface Ran {
 /** The hook `npm run plan` uses, by absolute path, so a child started in a temporary folder still finds it. */
 export const REGISTER = join(ROOT, "tools", "register.js");
 
-export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT): Ran {
-  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", `${tool}.ts`), ...args], {
+/**
+ * The shipped Pulumi.prod.yaml sets no credentials (each deployment sets its own), so, as CI does, the
+ * tools run with placeholders for missing ones; `placeholderSecrets: false` shows the error users get.
+ */
+export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT, opts: { placeholderSecrets?: boolean } = {}): Ran {
+  const flag = opts.placeholderSecrets === false ? [] : ["--placeholder-secrets"];
+  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", `${tool}.ts`), ...args, ...flag], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },
