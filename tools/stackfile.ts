@@ -3,7 +3,7 @@
 // has no passphrase or KMS, and a real secret must never reach plan or render output.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
 import { credentialPaths } from "../config/credentials";
 
 export interface StackFile {
@@ -72,14 +72,13 @@ export function readStackFile(stack: string, dir = process.cwd(), opts: ReadOpti
   if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`stack name ${JSON.stringify(stack)} is not a valid Pulumi stack name`);
   const path = join(dir, `Pulumi.${stack}.yaml`);
   if (!existsSync(path)) throw new StackFileError(`Pulumi.${stack}.yaml: no such stack file in ${dir}`);
-  let doc: unknown;
+  let root: Record<string, unknown>;
   try {
-    doc = parse(readFileSync(path, "utf8"));
+    root = parseStackYaml(`Pulumi.${stack}.yaml`, readFileSync(path, "utf8"));
   } catch (e) {
-    throw new StackFileError(`Pulumi.${stack}.yaml: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    if (e instanceof StackYamlError) throw new StackFileError(e.message);
+    throw e;
   }
-  const root = (doc ?? {}) as Record<string, unknown>;
-  if (typeof root !== "object" || Array.isArray(root)) throw new StackFileError(`Pulumi.${stack}.yaml: expected a map with a config: key`);
   const cfg = (root.config ?? {}) as Record<string, unknown>;
   if (typeof cfg !== "object" || Array.isArray(cfg)) throw new StackFileError(`Pulumi.${stack}.yaml: config: must be a map`);
   const values: Record<string, unknown> = {};

@@ -13,7 +13,17 @@ import { ROOT, REGISTER } from "../helpers/run";
 type Doc = { config: Record<string, any> };
 type Edit = (d: Doc) => void;
 
-const dev = () => parse(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")) as Doc;
+const DEV_TEXT = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+const dev = () => parse(DEV_TEXT) as Doc;
+/** The line of web's `replicas: 1` in Pulumi.dev.yaml, where a duplicate is inserted after. */
+const WEB_REPLICAS_LINE = DEV_TEXT.slice(0, DEV_TEXT.indexOf("    replicas: 1\n", DEV_TEXT.indexOf("  rightsize:web:"))).split("\n").length;
+
+/** Moves a top-level config key to another name, keeping its place and value. */
+function rename(from: string, to: string): Edit {
+  return (d) => {
+    d.config = Object.fromEntries(Object.entries(d.config).map(([k, v]) => [k === from ? to : k, v]));
+  };
+}
 /** Pulumi.prod.yaml as a deployment has it: with its credentials set encrypted (the shipped file has none). */
 const prod = (): Doc => {
   const d = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc;
@@ -100,6 +110,11 @@ const CASES: Case[] = [
   { what: "the shipped prod stack file, with no credentials set", stack: () => parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc, edits: [], key: "meilisearch.masterKey", shows: "set it with `pulumi config set --secret --path meilisearch.masterKey <value> -s prod`" },
   { what: "a plaintext prod secret", stack: prod, edits: [at("postgres.password", "plaintext-prod-password")], key: "postgres.password", shows: "must be stored encrypted in prod" },
   { what: "an empty stack file", edits: [], raw: "", key: "nodeBudget", shows: "is required" },
+  // Slips a new user makes by hand (issue 13): each named where it was typed.
+  { what: "a typo in the namespace (rightsise:web)", edits: [rename("rightsize:web", "rightsise:web")], key: "rightsise:web", shows: 'namespace "rightsise" is not "rightsize", so this key would be ignored (did you mean rightsize:web?)' },
+  { what: "keys outside config:", edits: [], raw: DEV_TEXT.replace(/^config:\n/m, "").replace(/^  /gm, ""), key: "Pulumi.dev.yaml", shows: "sit at the top of the file, outside `config:`" },
+  { what: "a duplicated key", edits: [], raw: DEV_TEXT.replace("    replicas: 1\n", "    replicas: 1\n    replicas: 3\n"), key: "Pulumi.dev.yaml", shows: `config.rightsize:web.replicas is set twice, at line ${WEB_REPLICAS_LINE} and line ${WEB_REPLICAS_LINE + 1}; keep one of each` },
+  { what: "a memory limit in millibytes (500m for 500Mi)", edits: [at("web.resources.limits.memory", "500m")], key: "web.resources.limits.memory", shows: '"500m" is 500 millibytes (m is milli, a thousandth); did you mean "500Mi"?' },
 ];
 
 function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
