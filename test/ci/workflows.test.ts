@@ -48,7 +48,12 @@ describe("workflows", () => {
     expect(runs).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
     const plan = runs.find((r: string) => r.includes("npm run --silent plan"))!;
     expect(plan).toContain("for stack in dev prod");
-    expect(plan).toContain('--markdown --placeholder-secrets --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" >> "$GITHUB_STEP_SUMMARY"');
+    expect(plan).toContain(
+      'plan -- "$stack" --markdown --placeholder-secrets --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" --base "origin/${GITHUB_BASE_REF}" "${acknowledge[@]}" >> "$GITHUB_STEP_SUMMARY"',
+    );
+    // Acknowledgements come from the pull request's labels, through the environment, never inlined.
+    expect(plan).toContain('case "$label" in acknowledge:*) acknowledge+=(--acknowledge "${label#acknowledge:}") ;; esac');
+    expect(check.find((x: any) => String(x.run).includes("npm run --silent plan")).env.LABELS).toBe("${{ join(github.event.pull_request.labels.*.name, ' ') }}");
     const nodeOf = (job: string) => wf.jobs[job].steps.find((x: any) => String(x.uses).startsWith("actions/setup-node@")).with["node-version"];
     expect(nodeOf("check")).toBe(24);
     expect(nodeOf("unit-node22")).toBe(22);
