@@ -1,4 +1,5 @@
 // `plan --base`: what a config edit does to the running objects, through the real plan command.
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -57,11 +58,24 @@ describe("plan --base <render folder>", () => {
   });
 });
 
+/**
+ * A commit of the working tree as it is (uncommitted edits and new files included), written to the object
+ * store only: a temporary index, no ref, no checkout, so the repository and its worktrees are untouched.
+ */
+function commitOfWorkingTree(): string {
+  const env = { ...process.env, GIT_INDEX_FILE: join(mkdtempSync(join(tmpdir(), "rightsize-index-")), "index"), GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@example.com", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@example.com" };
+  const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, env, encoding: "utf8" }).trim();
+  git("read-tree", "HEAD");
+  git("add", "-A");
+  return git("commit-tree", git("write-tree"), "-p", "HEAD", "-m", "plan --base test");
+}
+
 describe("plan --base <git ref>", () => {
-  it("renders the stack at that commit: the committed dev stack against HEAD has no changes", () => {
-    const r = runTool("plan", ["dev", "--base", "HEAD"]);
+  it("renders the stack at that commit: the working tree's own commit has no changes", () => {
+    const sha = commitOfWorkingTree();
+    const r = runTool("plan", ["dev", "--base", sha]);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain("Changes against HEAD: none");
+    expect(r.stdout).toContain(`Changes against ${sha}: none`);
   });
 
   it("exits 2 for a base that is neither a folder nor a ref", () => {
