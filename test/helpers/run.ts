@@ -1,5 +1,7 @@
 // Runs a tools/ command as a user would, in a child process (the program can load once per process).
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const ROOT = join(__dirname, "..", "..");
@@ -26,4 +28,11 @@ export function runTool(tool: "plan" | "render", args: string[], cwd = ROOT, opt
     timeout: 120_000,
   });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A temporary folder holding one stack file, to run a tool on an edited copy of a stack. */
+export function stackDir(name: string, yamlText: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "rightsize-stack-"));
+  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
+  return dir;
 }

@@ -1,12 +1,12 @@
 // The app layer through the offline tools, as a user runs them: plan and render on the shipped stacks.
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { missingSecretsNote } from "../../tools/cli";
 import { readStackFile } from "../../tools/stackfile";
-import { ROOT, runTool } from "../helpers/run";
+import { ROOT, runTool, stackDir } from "../helpers/run";
 
 interface W {
   name: string;
@@ -18,11 +18,6 @@ interface W {
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
-function stackDir(name: string, yamlText: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-app-"));
-  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
-  return dir;
-}
 
 describe("plan: the app layer on the shipped stacks", () => {
   const plans: Record<string, { workloads: W[]; budget: { allocatable: { cpuMillis: number; memoryBytes: number } }; totals: { rolloutPeak: { cpuMillis: number; memoryBytes: number } }; packing: { fits: boolean }; appImage: unknown }> = {};

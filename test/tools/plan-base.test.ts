@@ -1,19 +1,13 @@
 // `plan --base`: what a config edit does to the running objects, through the real plan command.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runTool } from "../helpers/run";
+import { ROOT, runTool, stackDir } from "../helpers/run";
 
 const PROD = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
-/** A folder holding an edited copy of a stack file. */
-function edited(stack: string, text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-base-"));
-  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), text);
-  return dir;
-}
 
 describe("plan --base <render folder>", () => {
   let base: string;
@@ -22,7 +16,7 @@ describe("plan --base <render folder>", () => {
     base = mkdtempSync(join(tmpdir(), "rightsize-base-render-"));
     expect(runTool("render", ["prod", "--out", base]).code).toBe(0);
     expect(PROD).toContain("    storage:\n      size: 100Gi\n");
-    grown = edited("prod", PROD.replace("    storage:\n      size: 100Gi\n", "    storage:\n      size: 200Gi\n"));
+    grown = stackDir("prod", PROD.replace("    storage:\n      size: 100Gi\n", "    storage:\n      size: 200Gi\n"));
   });
 
   it("reports prod's Postgres storage edit as a replacement that must be acknowledged, and exits 1", () => {
@@ -50,7 +44,7 @@ describe("plan --base <render folder>", () => {
   });
 
   it("a replica edit updates in place and passes (prod's web has an HPA, which owns the count)", () => {
-    const dir = edited("prod", PROD.replace("  rightsize:web:\n    replicas: 2\n", "  rightsize:web:\n    replicas: 3\n"));
+    const dir = stackDir("prod", PROD.replace("  rightsize:web:\n    replicas: 2\n", "  rightsize:web:\n    replicas: 3\n"));
     const r = runTool("plan", ["prod", "--base", base, "--markdown"], dir);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`### Changes against \`${base}\``);

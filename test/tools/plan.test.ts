@@ -5,13 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { missingSecretsNote } from "../../tools/cli";
 import { readStackFile } from "../../tools/stackfile";
-import { ROOT, runTool } from "../helpers/run";
+import { ROOT, runTool, stackDir } from "../helpers/run";
 
-function stackDir(name: string, yamlText: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-plan-"));
-  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
-  return dir;
-}
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
