@@ -10,7 +10,7 @@ const FORCE_NEW: Record<string, string[]> = {
   "*": ["metadata.name", "metadata.namespace"],
   StatefulSet: ["spec.podManagementPolicy", "spec.revisionHistoryLimit", "spec.selector", "spec.serviceName", "spec.volumeClaimTemplates"],
   Deployment: ["spec.selector"],
-  DaemonSet: ["spec.selector"],
+  // The provider's table spells DaemonSet "Daemonset", so it never replaces one; none is rendered here.
   Job: ["spec.completions", "spec.parallelism", "spec.selector", "spec.template"],
   Service: ["spec.clusterIP"],
   // Without the provider's enableConfigMapMutable, a ConfigMap's data is replaced, not patched.
