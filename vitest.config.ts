@@ -1,6 +1,11 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
+  // The tests load the policies in-process beside the root's @pulumi/policy; with the pack's own install
+  // (policies/node_modules) they would load a second copy, whose unknown-value errors the first does not
+  // recognise. One process, one copy: the pack's own install is for the pack's own process.
+  resolve: { alias: [{ find: /^@pulumi\/policy$/, replacement: join(__dirname, "node_modules", "@pulumi", "policy") }] },
   test: {
     include: ["test/**/*.test.ts"],
     // The real-software suite has its own command (npm run test:real) and needs Debian packages.

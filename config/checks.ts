@@ -1,19 +1,11 @@
 // Checks that config/ owns itself: where a credential is stored, which only the stack file knows.
 // The derivation checks live beside the components (components/platform/checks.ts gathers them all).
+import { unencryptedCredentials } from "./credentials";
 import { type ConfigIssue, issue } from "./issues";
 import type { StackCheck } from "./raw";
-import type { StackConfig } from "./schema";
 
-/**
- * In prod a credential must come from encrypted config. Pulumi marks a whole top-level key secret when any
- * value under it is `secure:`, so that is as fine-grained as this can see.
- */
-export function encryptedInProd(topKey: string, paths: (c: StackConfig) => string[]): StackCheck {
-  return (c, raw) =>
-    c.environment === "prod" && !raw.secretKeys.has(topKey)
-      ? paths(c).map((p) => issue(p, `must be stored encrypted in prod: set it with \`pulumi config set --secret --path ${p} ...\``))
-      : [];
-}
+/** In prod every credential must come from encrypted config (config/credentials.ts has the list). */
+export const encryptedCredentials: StackCheck = (c, raw) => unencryptedCredentials(raw.values, c.environment === "prod", raw.secretKeys);
 
 /** Push credentials for an image build must be stored encrypted in prod. */
 export const checkImageSecrets: StackCheck = (c, raw): ConfigIssue[] => {

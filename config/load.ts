@@ -1,9 +1,12 @@
 // The only file that reads pulumi.Config. It hands the raw `rightsize:` values to the pure parser and
 // turns problems into one error that lists them all, before any resource is registered.
+import { existsSync, readFileSync } from "node:fs";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "./issues";
+import { parse } from "yaml";
+import { type ConfigIssue, ConfigError, issue } from "./issues";
+import { namespaceTypos, outsideConfig } from "./namespace";
 import { parseStackConfig } from "./parse";
-import { rawStackFrom, type RawStack, type StackCheck } from "./raw";
+import { NAMESPACE, rawStackFrom, type RawStack, type StackCheck } from "./raw";
 import type { StackConfig } from "./schema";
 
 export { NAMESPACE } from "./raw";
@@ -38,10 +41,29 @@ export class StackConfigError extends pulumi.RunError {
   }
 }
 
+/**
+ * With no `rightsize:` key at all, the likeliest cause is keys written outside `config:`; the CLI never
+ * hands those to the program, so look at the stack file itself (the program runs in the project folder).
+ */
+function strayKeys(stack: string, values: Record<string, unknown>): string | undefined {
+  const file = `Pulumi.${stack}.yaml`;
+  if (Object.keys(values).length > 0 || !existsSync(file)) return undefined;
+  try {
+    const root: unknown = parse(readFileSync(file, "utf8"));
+    return root && typeof root === "object" && !Array.isArray(root) ? outsideConfig(file, root as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `checks`: the program's cross-field checks (components/platform/checks.ts), run after the shapes. */
 export function loadStackConfig(checks: readonly StackCheck[]): StackConfig {
   const raw = readRawStack();
+  const stray = strayKeys(raw.stack, raw.values);
+  const file = `Pulumi.${raw.stack}.yaml`;
+  if (stray) throw new StackConfigError(new ConfigError(file, [issue("config", stray.slice(file.length + 2))]));
+  const typos: ConfigIssue[] = namespaceTypos(Object.keys(pulumi.runtime.allConfig()), NAMESPACE);
   const result = parseStackConfig(raw, checks);
-  if (!result.ok) throw new StackConfigError(new ConfigError(`Pulumi.${raw.stack}.yaml`, result.issues));
+  if (!result.ok || typos.length > 0) throw new StackConfigError(new ConfigError(file, [...typos, ...(result.ok ? [] : result.issues)]));
   return result.config;
 }

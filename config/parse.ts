@@ -2,6 +2,8 @@
 // only reader of pulumi.Config and hands this the raw values.
 import { z } from "zod";
 import { type ConfigIssue, issue } from "./issues";
+import { explainMissingCredentials } from "./credentials";
+import { closest } from "./nearest";
 import type { RawStack, StackCheck } from "./raw";
 import { type StackConfig, stackSchema } from "./schema";
 
@@ -16,7 +18,7 @@ export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issue
 export function parseStackConfig(raw: RawStack, checks: readonly StackCheck[] = []): ParseResult {
   const values = { ...raw.values };
   const parsed = stackSchema.safeParse(values, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)) };
+  if (!parsed.success) return { ok: false, issues: explainMissingCredentials(parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)), values, raw.stack) };
   const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
   const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
   const issues = checks.flatMap((check) => check(config, raw));
@@ -98,26 +100,4 @@ function unwrap(s: unknown): unknown {
     else return s;
   }
   return s;
-}
-
-function closest(word: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
-}
-
-function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

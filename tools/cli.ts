@@ -2,7 +2,8 @@
 // 2 = the stack config is invalid (every problem printed as `key.path: message`), never a stack trace.
 import { ConfigError } from "../config/issues";
 import type { ProgramRun } from "./program";
-import { readStackFile, type StackFile, StackFileError } from "./stackfile";
+import { isProdStack, setCommand } from "../config/credentials";
+import { type ReadOptions, readStackFile, type StackFile, StackFileError } from "./stackfile";
 
 /** `prometheus`: recommend could not reach Prometheus, or Prometheus answered an error. */
 export const EXIT = { ok: 0, violation: 1, config: 2, internal: 3, prometheus: 4 } as const;
@@ -14,10 +15,11 @@ export interface Loaded {
   run: ProgramRun;
 }
 
-/** Reads Pulumi.<stack>.yaml, or prints why not and gives the exit code. */
-export function readStack(stack: string): StackFile | number {
+/** Reads Pulumi.<stack>.yaml, or prints why not and gives the exit code; says which credentials are placeholders. */
+export function readStack(stack: string, opts: ReadOptions = {}): StackFile | number {
+  let file: StackFile;
   try {
-    return readStackFile(stack);
+    file = readStackFile(stack, process.cwd(), opts);
   } catch (e) {
     if (e instanceof StackFileError) {
       process.stderr.write(`${e.message}\n`);
@@ -25,11 +27,13 @@ export function readStack(stack: string): StackFile | number {
     }
     throw e;
   }
+  if (file.missingSecrets.length > 0) process.stderr.write(missingSecretsNote(file));
+  return file;
 }
 
 /** Returns the run, or prints why not and gives the exit code. */
-export async function loadStack(stack: string): Promise<Loaded | number> {
-  const file = readStack(stack);
+export async function loadStack(stack: string, opts: ReadOptions = {}): Promise<Loaded | number> {
+  const file = readStack(stack, opts);
   return typeof file === "number" ? file : runStack(file);
 }
 
@@ -53,6 +57,24 @@ export async function runStack(file: StackFile): Promise<Loaded | number> {
     throw e;
   }
 }
+
+/** Says which credentials were placeholders and how to set them before `pulumi up`. */
+export function missingSecretsNote(file: StackFile): string {
+  const environment = file.config["rightsize:environment"];
+  const prod = isProdStack(environment === undefined ? {} : { environment }, file.stack);
+  return (
+    `Pulumi.${file.stack}.yaml sets no ${file.missingSecrets.join(", ")}: placeholders used (--placeholder-secrets). ` +
+    `Before \`pulumi up -s ${file.stack}\`:\n${file.missingSecrets.map((p) => `  ${setCommand(p, file.stack, prod)}\n`).join("")}`
+  );
+}
+
+/** The flag that gives missing credentials placeholders; returns the other arguments. */
+export function takePlaceholderFlag(argv: string[]): { rest: string[]; placeholderSecrets: boolean } {
+  const rest = argv.filter((a) => a !== PLACEHOLDER_FLAG);
+  return { rest, placeholderSecrets: rest.length !== argv.length };
+}
+
+export const PLACEHOLDER_FLAG = "--placeholder-secrets";
 
 /** Runs a command's main, turning an unexpected failure into a one-line message and exit 3. */
 export function main(fn: (argv: string[]) => Promise<number>): void {

@@ -1,9 +1,11 @@
 // Starts the policy pack the way the Pulumi CLI does: `node @pulumi/pulumi/cmd/run-policy-pack
-// <engine-address> .` with the pack's folder as the working directory. run-policy-pack compiles the pack
-// with ts-node and serves it on 127.0.0.1; the pack prints only its port. This module loads nothing
+// <engine-address> .` with the pack's folder as the working directory, resolved from that folder (its
+// own node_modules once `npm ci --prefix policies` ran). run-policy-pack loads package.json's `main`, the
+// compiled bin/, and serves it on 127.0.0.1; the pack prints only its port. This module loads nothing
 // heavy, so plan can start the pack before it loads the SDK and the program.
 import { spawn } from "node:child_process";
 import { join } from "node:path";
+import { packBuildProblem } from "./pack-build";
 
 export const POLICY_PACK_DIR = join(__dirname, "..", "policies");
 
@@ -31,16 +33,19 @@ export interface RunningPack {
   close(): void;
 }
 
-function runPolicyPackPath(): string {
-  // Resolved the way the CLI's pulumi-analyzer-policy script does: from the pack's folder.
-  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [POLICY_PACK_DIR] });
+function runPolicyPackPath(packDir: string): string {
+  // Resolved the way the CLI's pulumi-analyzer-policy script does: from the pack's folder (a pack
+  // elsewhere without its own install, as in the tests, uses this project's).
+  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir, POLICY_PACK_DIR] });
 }
 
 /** Starts the pack; returns at once, so the caller can run the program while the pack boots. */
 export function startPolicyPack(packDir = POLICY_PACK_DIR): RunningPack {
+  const unbuilt = packBuildProblem(packDir);
+  if (unbuilt) throw new PolicyPackError(unbuilt);
   // A loader in NODE_OPTIONS (tsx, vitest) would compile the pack a second time under ts-node.
   const { NODE_OPTIONS: _drop, ...env } = process.env;
-  const child = spawn(process.execPath, [runPolicyPackPath(), ENGINE_PLACEHOLDER, "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [runPolicyPackPath(packDir), ENGINE_PLACEHOLDER, "."], { cwd: packDir, env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   let port = 0;
   const closers: (() => void)[] = [];

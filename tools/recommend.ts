@@ -1,12 +1,12 @@
 // npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h]
-//   [--json|--markdown] [--write] [--policy-pack-config <file>] [--print-queries]
+//   [--json|--markdown] [--write] [--policy-pack-config <file>] [--placeholder-secrets] [--print-queries]
 // Proposes requests and limits from observed usage, then runs the current and the proposed stack through
 // plan's own code (the program under mocks, the real pack over the Analyzer protocol), so the tuning
 // before -> after and the fit are the ones `plan` would show. Exit codes are plan's, plus 4 when
 // Prometheus cannot be reached or answers an error.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { EXIT, main, readStack, UsageError } from "./cli";
+import { EXIT, main, readStack, takePlaceholderFlag, UsageError } from "./cli";
 import { startPolicyPack } from "./pack-process";
 import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
 import type { Plan } from "./build-plan";
@@ -18,7 +18,7 @@ import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./recommend/stra
 import { mapUsage, targetWorkloads } from "./recommend/workloads";
 
 const USAGE =
-  "usage: npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h] [--json|--markdown] [--write] [--policy-pack-config <file>] [--print-queries]";
+  "usage: npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h] [--json|--markdown] [--write] [--policy-pack-config <file>] [--placeholder-secrets] [--print-queries]";
 
 export interface RecommendArgs {
   stack: string;
@@ -28,11 +28,13 @@ export interface RecommendArgs {
   format: "text" | "json" | "markdown";
   write: boolean;
   printQueries: boolean;
+  /** Placeholders for credentials the stack file does not set (see plan's --placeholder-secrets). */
+  placeholderSecrets: boolean;
   policyConfig?: string;
 }
 
 export function parseRecommendArgs(argv: string[]): RecommendArgs {
-  const rest = [...argv];
+  const { rest, placeholderSecrets } = takePlaceholderFlag(argv);
   const take = (flag: string): string | undefined => {
     const at = rest.indexOf(flag);
     if (at < 0) return undefined;
@@ -67,6 +69,7 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
     format: flags.includes("--json") ? "json" : flags.includes("--markdown") ? "markdown" : "text",
     write: flags.includes("--write"),
     printQueries,
+    placeholderSecrets,
     ...(policyConfig ? { policyConfig } : {}),
   };
 }
@@ -94,7 +97,7 @@ export async function recommend(argv: string[]): Promise<number> {
   const args = parseRecommendArgs(argv);
   const given = readGivenPolicyConfig(args.policyConfig);
   if (typeof given === "number") return given;
-  const file = readStack(args.stack);
+  const file = readStack(args.stack, { placeholderSecrets: args.placeholderSecrets });
   if (typeof file === "number") return file;
   const pack = startPolicyPack();
   const proposedRun = startProposedChild();

@@ -5,10 +5,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { K8sObject } from "../model/k8s";
-import { EXIT, loadStack, main, UsageError } from "./cli";
+import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "./cli";
 import { kubernetesObjects } from "./program";
 
-const USAGE = "usage: npm run render -- <stack> --out <dir>";
+const USAGE = "usage: npm run render -- <stack> --out <dir> [--placeholder-secrets]";
 
 export function fileName(o: K8sObject): string {
   return `${o.kind}-${o.metadata?.name ?? "unnamed"}.yaml`.toLowerCase();
@@ -22,12 +22,13 @@ export function maskSecret(o: K8sObject): K8sObject {
   return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, `placeholder-${o.metadata?.name}-${k}`])) };
 }
 
-export async function render(argv: string[]): Promise<number> {
+export async function render(all: string[]): Promise<number> {
+  const { rest: argv, placeholderSecrets } = takePlaceholderFlag(all);
   const outAt = argv.indexOf("--out");
   const dir = outAt >= 0 ? argv[outAt + 1] : undefined;
   const rest = argv.filter((_, i) => i !== outAt && i !== outAt + 1);
   if (!dir || rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError(USAGE);
-  const loaded = await loadStack(rest[0]!);
+  const loaded = await loadStack(rest[0]!, { placeholderSecrets });
   if (typeof loaded === "number") return loaded;
   mkdirSync(dir, { recursive: true });
   const written = new Set<string>();

@@ -3,13 +3,25 @@
 // has no passphrase or KMS, and a real secret must never reach plan or render output.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
+import { credentialPaths } from "../config/credentials";
 
 export interface StackFile {
   stack: string;
   path: string;
   config: Record<string, string>;
   secretKeys: string[];
+  /** Credentials the file does not set, given placeholders because the caller asked for them. */
+  missingSecrets: string[];
+}
+
+export interface ReadOptions {
+  /**
+   * Give a credential the file does not set a placeholder, as if it were stored encrypted: the shipped
+   * Pulumi.prod.yaml carries none (they are set per deployment), and no plan or render number depends
+   * on a credential's value. Off, a missing one is the config error `pulumi up` would give.
+   */
+  placeholderSecrets?: boolean;
 }
 
 export class StackFileError extends Error {}
@@ -35,28 +47,55 @@ function replaceSecure(v: unknown, path: string, found: { any: boolean }): unkno
   return v;
 }
 
-export function readStackFile(stack: string, dir = process.cwd()): StackFile {
+/** Sets each credential that is absent to its placeholder; returns the paths it set. */
+function fillCredentials(values: Record<string, unknown>): string[] {
+  const filled: string[] = [];
+  for (const path of credentialPaths(values)) {
+    const keys = path.split(".");
+    let o: unknown = values;
+    for (const k of keys.slice(0, -1)) {
+      const r = o as Record<string, unknown>;
+      if (r[k] === undefined) r[k] = {};
+      o = r[k];
+      if (o === null || typeof o !== "object" || Array.isArray(o)) break;
+    }
+    if (o === null || typeof o !== "object" || Array.isArray(o)) continue;
+    const last = keys.at(-1)!;
+    if ((o as Record<string, unknown>)[last] !== undefined) continue;
+    (o as Record<string, unknown>)[last] = placeholder(path);
+    filled.push(path);
+  }
+  return filled;
+}
+
+export function readStackFile(stack: string, dir = process.cwd(), opts: ReadOptions = {}): StackFile {
   if (!/^[\w.-]+$/.test(stack)) throw new StackFileError(`stack name ${JSON.stringify(stack)} is not a valid Pulumi stack name`);
   const path = join(dir, `Pulumi.${stack}.yaml`);
   if (!existsSync(path)) throw new StackFileError(`Pulumi.${stack}.yaml: no such stack file in ${dir}`);
-  let doc: unknown;
+  let root: Record<string, unknown>;
   try {
-    doc = parse(readFileSync(path, "utf8"));
+    root = parseStackYaml(`Pulumi.${stack}.yaml`, readFileSync(path, "utf8"));
   } catch (e) {
-    throw new StackFileError(`Pulumi.${stack}.yaml: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    if (e instanceof StackYamlError) throw new StackFileError(e.message);
+    throw e;
   }
-  const root = (doc ?? {}) as Record<string, unknown>;
-  if (typeof root !== "object" || Array.isArray(root)) throw new StackFileError(`Pulumi.${stack}.yaml: expected a map with a config: key`);
   const cfg = (root.config ?? {}) as Record<string, unknown>;
   if (typeof cfg !== "object" || Array.isArray(cfg)) throw new StackFileError(`Pulumi.${stack}.yaml: config: must be a map`);
-  const config: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   for (const [key, value] of Object.entries(cfg)) {
     const full = key.includes(":") ? key : `rightsize:${key}`;
     const found = { any: false };
-    const v = replaceSecure(value, full.replace(/^rightsize:/, ""), found);
+    values[full] = replaceSecure(value, full.replace(/^rightsize:/, ""), found);
     if (found.any) secretKeys.push(full);
-    config[full] = typeof v === "string" ? v : JSON.stringify(v);
   }
-  return { stack, path, config, secretKeys };
+  let missingSecrets: string[] = [];
+  if (opts.placeholderSecrets) {
+    const ours = Object.fromEntries(Object.entries(values).filter(([k]) => k.startsWith("rightsize:")).map(([k, v]) => [k.slice("rightsize:".length), v]));
+    missingSecrets = fillCredentials(ours);
+    for (const [k, v] of Object.entries(ours)) values[`rightsize:${k}`] = v;
+    for (const p of missingSecrets) if (!secretKeys.includes(`rightsize:${p.split(".")[0]}`)) secretKeys.push(`rightsize:${p.split(".")[0]}`);
+  }
+  const config = Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return { stack, path, config, secretKeys, missingSecrets };
 }

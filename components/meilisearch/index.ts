@@ -11,6 +11,7 @@ import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annot
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
 import { type MeilisearchSettings, meilisearchEnv, meilisearchSettings, terminationGracePeriod } from "./tuning";
@@ -86,8 +87,10 @@ export class Meilisearch extends pulumi.ComponentResource {
 
     // The indexer spills sorted chunks to TMPDIR: a disk-backed, sized emptyDir under the read-only root.
     const dirs = writableDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: formatMemory(c.tmpSize) }]);
-    const annotations = { [ANNOTATION.component]: COMPONENT.meilisearch, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
-    this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "http", port } }, child);
+    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
+    const waitFor = awaitTimeout(c.probes.startupTimeout);
+    const annotations = { [ANNOTATION.component]: COMPONENT.meilisearch, [ANNOTATION.tuning]: JSON.stringify(this.settings), ...waitFor };
+    this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "http", port }, annotations: waitFor }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {

@@ -2,7 +2,7 @@
 // the rules that need its derivation, config/ owns where credentials are stored, and this list only
 // gathers them, so every problem is reported at once. config/ cannot import components, so the loader
 // is handed this list (index.ts: loadStackConfig(platformChecks)).
-import { encryptedInProd, checkImageSecrets } from "../../config/checks";
+import { checkImageSecrets, encryptedCredentials } from "../../config/checks";
 import { parseStackConfig, type ParseResult } from "../../config/parse";
 import type { RawStack, StackCheck } from "../../config/raw";
 import { checkAutoscaling } from "../celery/scaling";
@@ -21,9 +21,7 @@ export const platformChecks: readonly StackCheck[] = [
   (c) => checkRedis(c.redis.broker, "redis.broker", true),
   (c) => (c.redis.cache ? checkRedis(c.redis.cache, "redis.cache", false) : []),
   (c) => checkMeilisearch(c.meilisearch),
-  encryptedInProd("postgres", () => ["postgres.password"]),
-  encryptedInProd("redis", (c) => ["redis.broker.password", ...(c.redis.cache ? ["redis.cache.password"] : [])]),
-  encryptedInProd("meilisearch", () => ["meilisearch.masterKey"]),
+  encryptedCredentials,
   (c) => checkCelery(c.celery),
   (c) => checkAutoscaling(c.celery),
   (c) => checkPlaywright(c.playwright),

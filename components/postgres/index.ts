@@ -11,6 +11,7 @@ import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annot
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
 import { type PostgresSettings, postgresSettings, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
@@ -96,8 +97,10 @@ export class Postgres extends pulumi.ComponentResource {
     // generous timeouts: a restart would only start recovery over. Six misses 20 s apart: 2 minutes.
     const liveness: Probe = { kind: "exec", command: respondsCmd, periodSeconds: seconds(20), timeoutSeconds: seconds(10), failureThreshold: 6 };
 
-    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
-    this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "postgres", port: POSTGRES.port } }, child);
+    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
+    const waitFor = awaitTimeout(c.probes.startupTimeout);
+    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify(this.settings), ...waitFor };
+    this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "postgres", port: POSTGRES.port }, annotations: waitFor }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {

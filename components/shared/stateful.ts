@@ -9,13 +9,13 @@ import type { Labels } from "./labels";
 /** The Service named after the StatefulSet (its serviceName); clients connect to `<name>:<port>`. */
 export function headlessService(
   name: string,
-  a: { namespace: string; labels: Labels; selector: Labels; port: { name: string; port: number } },
+  a: { namespace: string; labels: Labels; selector: Labels; port: { name: string; port: number }; annotations?: Record<string, string> },
   opts: pulumi.CustomResourceOptions,
 ) {
   return new k8s.core.v1.Service(
     name,
     {
-      metadata: { name, namespace: a.namespace, labels: { ...a.labels } },
+      metadata: { name, namespace: a.namespace, labels: { ...a.labels }, ...(a.annotations ? { annotations: { ...a.annotations } } : {}) },
       spec: {
         clusterIP: "None",
         // Clients wait on readiness rather than resolve an address that refuses them.

@@ -7,6 +7,16 @@ import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/
 /** The most replicas any one workload may ask for: beyond it a typo (10000 for 10) is likelier than intent. */
 export const MAX_REPLICAS = 500;
 
+/**
+ * `500m` of memory is 500 millibytes, which Kubernetes accepts and rounds up to 1 byte; nobody means it.
+ * The slip is for `Mi`, so say that on the key it was typed on (otherwise the request-above-limit check
+ * reports it on the other key, with the limit shown as 1).
+ */
+function milliBytes(text: string): string | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)m\s*$/.exec(text);
+  return m ? `${JSON.stringify(text)} is ${m[1]} millibytes (m is milli, a thousandth); did you mean "${m[1]}Mi"?` : undefined;
+}
+
 function quantity<T>(kind: string, convert: (s: string) => T) {
   return z.union([z.string(), z.number()], { error: `must be a Kubernetes ${kind} quantity string such as ${kind === "cpu" ? '"500m" or "2"' : '"512Mi" or "1Gi"'}` })
     .transform((input, ctx): T => {
@@ -18,6 +28,11 @@ function quantity<T>(kind: string, convert: (s: string) => T) {
       }
       if (parsed.value.num < 0n) {
         ctx.addIssue({ code: "custom", message: `must not be negative`, input });
+        return z.NEVER;
+      }
+      const milli = kind === "memory" ? milliBytes(text) : undefined;
+      if (milli) {
+        ctx.addIssue({ code: "custom", message: milli, input });
         return z.NEVER;
       }
       try {

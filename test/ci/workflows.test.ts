@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT } from "../helpers/run";
+import { secretExposures } from "./secrets";
 
 const DIR = join(ROOT, ".github", "workflows");
 const load = (f: string): any => parse(readFileSync(join(DIR, f), "utf8"));
@@ -33,23 +34,48 @@ describe("workflows", () => {
             const r = spawnSync("bash", ["-n"], { input: script, encoding: "utf8" });
             expect(r.stderr).toBe("");
             expect(r.status).toBe(0);
-            for (const m of script.matchAll(/npm (?:run (?:--silent )?)?(\w+)/g)) if (m[1] !== "ci" && m[1] !== "test") expect(scripts).toHaveProperty(m[1]!);
+            for (const m of script.matchAll(/npm (?:run (?:--silent )?)?([\w-]+)/g)) if (m[1] !== "ci" && m[1] !== "test") expect(scripts).toHaveProperty(m[1]!);
           }
         }
       }
     });
   }
 
-  it("pull-request: npm ci, the tests, a markdown plan per stack into the summary, and a guarded preview with the pack", () => {
-    const s = steps(load("pull-request.yml"));
-    const runs = s.filter((x) => x.run).map((x) => String(x.run));
+  it("pull-request: npm ci and the tests on Node 24 and 22, a markdown plan per stack into the summary, the preview in a job that needs every check", () => {
+    const wf = load("pull-request.yml");
+    const check = wf.jobs.check.steps;
+    const runs = check.filter((x: any) => x.run).map((x: any) => String(x.run));
     expect(runs).toEqual(expect.arrayContaining(["npm ci", "npm test"]));
-    const plan = runs.find((r) => r.includes("npm run --silent plan"))!;
+    const plan = runs.find((r: string) => r.includes("npm run --silent plan"))!;
     expect(plan).toContain("for stack in dev prod");
-    expect(plan).toContain('--markdown --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" >> "$GITHUB_STEP_SUMMARY"');
-    const preview = s.find((x) => String(x.uses).startsWith("pulumi/actions@"))!;
-    expect(preview.with).toMatchObject({ command: "preview", policyPacks: "policies" });
-    expect(preview.if).toBe("env.PULUMI_ACCESS_TOKEN != '' && env.KUBECONFIG_DATA != ''");
+    expect(plan).toContain(
+      'plan -- "$stack" --markdown --placeholder-secrets --policy-pack-config "${RUNNER_TEMP}/policy-${stack}.json" --base "origin/${GITHUB_BASE_REF}" "${acknowledge[@]}" >> "$GITHUB_STEP_SUMMARY"',
+    );
+    // Acknowledgements come from the pull request's labels, through the environment, never inlined.
+    expect(plan).toContain('case "$label" in acknowledge:*) acknowledge+=(--acknowledge "${label#acknowledge:}") ;; esac');
+    expect(check.find((x: any) => String(x.run).includes("npm run --silent plan")).env.LABELS).toBe("${{ join(github.event.pull_request.labels.*.name, ' ') }}");
+    const nodeOf = (job: string) => wf.jobs[job].steps.find((x: any) => String(x.uses).startsWith("actions/setup-node@")).with["node-version"];
+    expect(nodeOf("check")).toBe(24);
+    expect(nodeOf("unit-node22")).toBe(22);
+    expect(wf.jobs["unit-node22"].steps.map((x: any) => x.run).filter(Boolean)).toEqual(["npm ci", "npm test"]);
+    expect(wf.jobs["real-software"].container).toBe("node:24-bookworm");
+    expect(check.some((x: any) => String(x.uses).startsWith("pulumi/actions@"))).toBe(false);
+    const preview = wf.jobs.preview;
+    expect(preview.needs).toEqual(["check", "unit-node22", "real-software"]);
+    const step = preview.steps.find((x: any) => String(x.uses).startsWith("pulumi/actions@"));
+    expect(step.with).toMatchObject({ command: "preview", policyPacks: "policies", "stack-name": "${{ vars.PULUMI_ORG }}/rightsize/prod" });
+    expect(step.if).toBe("steps.credentials.outputs.ready == 'true'");
+  });
+
+  it("pinned actions run on GitHub's Node 24 action runtime (checkout v5+, setup-node v5+, pulumi/actions v7+)", () => {
+    const minimum: Record<string, number> = { "actions/checkout": 5, "actions/setup-node": 5, "pulumi/actions": 7 };
+    for (const f of files) {
+      for (const s of steps(load(f)).filter((x) => x.uses)) {
+        const [name, version] = String(s.uses).split("@") as [string, string];
+        expect(Object.keys(minimum)).toContain(name);
+        expect(Number(version.slice(1).split(".")[0]), `${f}: ${s.uses}`).toBeGreaterThanOrEqual(minimum[name]!);
+      }
+    }
   });
 
   it("deploy: pulumi up per environment with the pack, prod after dev and behind the prod environment's approval", () => {
@@ -65,4 +91,10 @@ describe("workflows", () => {
     }
     expect(existsSync(join(ROOT, "policies", "PulumiPolicy.yaml"))).toBe(true);
   });
+
+  for (const f of files) {
+    it(`${f}: every secret reaches only the step that needs it`, () => {
+      expect(secretExposures(load(f))).toEqual([]);
+    });
+  }
 });

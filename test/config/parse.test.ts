@@ -56,6 +56,11 @@ describe("stack config", () => {
       "web.gunicorn.workers: 4 x 200Mi per worker + 64Mi master = 864Mi does not fit limits.memory 512Mi; at most 2 fit (got 4)",
     ]],
     ["a missing budget", "nodeBudget", undefined, ["nodeBudget: is required"]],
+    // Milli-bytes, a slip for Mi: named on the key typed, not as a request above a limit of 1.
+    ["a memory limit in millibytes", "web.resources.limits.memory", "500m", [
+      'web.resources.limits.memory: "500m" is 500 millibytes (m is milli, a thousandth); did you mean "500Mi"?',
+    ]],
+    ["a node size in millibytes", "nodeBudget.memory", "16m", ['nodeBudget.memory: "16m" is 16 millibytes (m is milli, a thousandth); did you mean "16Mi"?']],
     ["a bad namespace", "namespace", "Rightsize_Dev", [
       'namespace: must be a DNS label (lower case, digits, \'-\', at most 63) (got "Rightsize_Dev")',
     ]],
@@ -85,9 +90,9 @@ describe("stack config", () => {
     expect(problems({})).toEqual([
       "nodeBudget: is required",
       "images: is required",
-      "postgres.password: is required",
-      "redis.broker.password: is required",
-      "meilisearch.masterKey: is required",
+      "postgres.password: is required: a credential; set it with `pulumi config set --path postgres.password <value> -s dev`",
+      "redis.broker.password: is required: a credential; set it with `pulumi config set --path redis.broker.password <value> -s dev`",
+      "meilisearch.masterKey: is required: a credential; set it with `pulumi config set --path meilisearch.masterKey <value> -s dev`",
     ]);
   });
 });

@@ -13,8 +13,23 @@ import { ROOT, REGISTER } from "../helpers/run";
 type Doc = { config: Record<string, any> };
 type Edit = (d: Doc) => void;
 
-const dev = () => parse(readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8")) as Doc;
-const prod = () => parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc;
+const DEV_TEXT = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+const dev = () => parse(DEV_TEXT) as Doc;
+/** The line of web's `replicas: 1` in Pulumi.dev.yaml, where a duplicate is inserted after. */
+const WEB_REPLICAS_LINE = DEV_TEXT.slice(0, DEV_TEXT.indexOf("    replicas: 1\n", DEV_TEXT.indexOf("  rightsize:web:"))).split("\n").length;
+
+/** Moves a top-level config key to another name, keeping its place and value. */
+function rename(from: string, to: string): Edit {
+  return (d) => {
+    d.config = Object.fromEntries(Object.entries(d.config).map(([k, v]) => [k === from ? to : k, v]));
+  };
+}
+/** Pulumi.prod.yaml as a deployment has it: with its credentials set encrypted (the shipped file has none). */
+const prod = (): Doc => {
+  const d = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc;
+  for (const p of ["postgres.password", "redis.broker.password", "redis.cache.password", "meilisearch.masterKey"]) at(p, { secure: "v1:test-only:Y2lwaGVydGV4dA==" })(d);
+  return d;
+};
 
 /** Sets `rightsize:<key>.<path>` (dotted) in the stack document; undefined deletes it. */
 function at(path: string, value: unknown): Edit {
@@ -91,7 +106,8 @@ const CASES: Case[] = [
   { what: "an unknown environment", edits: [at("environment", "staging")], key: "environment", shows: '"staging"' },
   { what: "more gunicorn workers than fit", edits: [at("web.gunicorn.workers", 4)], key: "web.gunicorn.workers", shows: "4" },
   { what: "a short master key", edits: [at("meilisearch.masterKey", "short")], key: "meilisearch.masterKey", shows: "at least" },
-  { what: "a missing prod secret", stack: prod, edits: [at("postgres.password", undefined)], key: "postgres.password", shows: "is required" },
+  { what: "a missing prod secret", stack: prod, edits: [at("postgres.password", undefined)], key: "postgres.password", shows: "is required: a credential, stored encrypted in prod; set it with `pulumi config set --secret --path postgres.password <value> -s prod`" },
+  { what: "the shipped prod stack file, with no credentials set", stack: () => parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8")) as Doc, edits: [], key: "meilisearch.masterKey", shows: "set it with `pulumi config set --secret --path meilisearch.masterKey <value> -s prod`" },
   { what: "a plaintext prod secret", stack: prod, edits: [at("postgres.password", "plaintext-prod-password")], key: "postgres.password", shows: "must be stored encrypted in prod" },
   { what: "an empty stack file", edits: [], raw: "", key: "nodeBudget", shows: "is required" },
   // KEDA autoscaling, on prod's autoscaled scraping pool (1..3).
@@ -107,6 +123,11 @@ const CASES: Case[] = [
   },
   { what: "a misspelled autoscaling key", stack: prod, edits: [at("celery.workers.scraping.autoscaling.maxReplica", 4)], key: "celery.workers.scraping.autoscaling.maxReplica", shows: "unknown key" },
   { what: "a bad KEDA namespace", stack: prod, edits: [at("celery.kedaNamespace", "Keda_NS")], key: "celery.kedaNamespace", shows: '"Keda_NS"' },
+  // Slips a new user makes by hand (issue 13): each named where it was typed.
+  { what: "a typo in the namespace (rightsise:web)", edits: [rename("rightsize:web", "rightsise:web")], key: "rightsise:web", shows: 'namespace "rightsise" is not "rightsize", so this key would be ignored (did you mean rightsize:web?)' },
+  { what: "keys outside config:", edits: [], raw: DEV_TEXT.replace(/^config:\n/m, "").replace(/^  /gm, ""), key: "Pulumi.dev.yaml", shows: "sit at the top of the file, outside `config:`" },
+  { what: "a duplicated key", edits: [], raw: DEV_TEXT.replace("    replicas: 1\n", "    replicas: 1\n    replicas: 3\n"), key: "Pulumi.dev.yaml", shows: `config.rightsize:web.replicas is set twice, at line ${WEB_REPLICAS_LINE} and line ${WEB_REPLICAS_LINE + 1}; keep one of each` },
+  { what: "a memory limit in millibytes (500m for 500Mi)", edits: [at("web.resources.limits.memory", "500m")], key: "web.resources.limits.memory", shows: '"500m" is 500 millibytes (m is milli, a thousandth); did you mean "500Mi"?' },
 ];
 
 function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -126,7 +147,7 @@ describe("hostile stack configs", () => {
   it.concurrent.each(CASES.map((c) => [c.what, c] as const))("%s: exits 2 naming the key and the value", async (_what, c) => {
     const doc = (c.stack ?? dev)();
     for (const e of c.edits) e(doc);
-    const stack = c.stack === prod ? "prod" : "dev";
+    const stack = c.stack && c.stack !== dev ? "prod" : "dev";
     const dir = mkdtempSync(join(tmpdir(), "rightsize-hostile-"));
     writeFileSync(join(dir, `Pulumi.${stack}.yaml`), c.raw ?? stringify(doc));
     const r = await runRender(dir, stack);

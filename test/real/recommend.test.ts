@@ -53,7 +53,9 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     dataDirs.push(dirname(tiny.dataDir));
     failing = await servePrometheus(tiny.dataDir, ["--query.max-samples=10"]);
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--json"]);
-    expect(r.stderr).toBe("");
+    // prod ships no credentials, so stderr carries only the placeholder note, never a config problem.
+    expect(r.stderr).toMatch(/^Pulumi\.prod\.yaml sets no [^\n]*: placeholders used \(--placeholder-secrets\)/);
+    expect(r.stderr).not.toMatch(/problem|invalid|error/i);
     expect(r.code).toBe(0);
     prod = JSON.parse(r.stdout) as Rec;
   });
@@ -170,8 +172,9 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toContain("Policies on the proposed stack: 1 MANDATORY violation(s): rightsize-enforce-node-budget on stack prod");
     expect(r.stdout).toMatch(/the proposal does not fit the node budget: rollout peak [\d.]+m? CPU \/ [\d.]+Gi against 11400m \/ 39.8Gi allocatable/);
-    expect(r.stdout).toMatch(/it grows \(memory requests x max replicas\): playwright \+4\.5Gi, celery-worker-scraping \+3Gi/);
-    expect(r.stdout).toMatch(/to fit, trade: keep the current memory of playwright, celery-worker-scraping, web \(gives back [\d.]+Gi\)/);
+    // The scraping pool autoscales 1..3 in prod (issue 12), so its growth counts at 3 replicas.
+    expect(r.stdout).toMatch(/it grows \(memory requests x max replicas\): celery-worker-scraping \+4\.5Gi, playwright \+4\.5Gi, web \+2\.3Gi/);
+    expect(r.stdout).toMatch(/to fit, trade: keep the current memory of celery-worker-scraping, playwright, web, [^(]*\(gives back [\d.]+Gi\)/);
     expect(r.stdout).toContain("Not written to Pulumi.prod.yaml: the proposed stack must pass config validation and every mandatory policy.");
     expect(readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8")).toBe(before);
   });
@@ -198,6 +201,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     for (const comment of prodYaml.split("\n").filter((l) => l.trim().startsWith("#"))) expect(text).toContain(comment);
     const keys = (y: string) => Object.keys((parse(y) as { config: Record<string, unknown> }).config);
     expect(keys(text)).toEqual(keys(prodYaml));
+    // The placeholders the offline run used for the missing credentials are never written.
+    expect(text).not.toContain("placeholder-secret-for-");
     const cfg = (parse(text) as { config: Record<string, any> }).config;
     expect(cfg["rightsize:web"].resources).toEqual({ requests: { cpu: "200m", memory: "384Mi" }, limits: { cpu: "1", memory: "384Mi" } });
     expect(cfg["rightsize:postgres"].password).toEqual((parse(prodYaml) as { config: Record<string, any> }).config["rightsize:postgres"].password);
@@ -210,7 +215,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     const url = `http://127.0.0.1:${await freePort()}`;
     const r = runTool("recommend", ["prod", "--prometheus", url]);
     expect(r.code).toBe(4);
-    expect(r.stderr).toMatch(new RegExp(`^cannot reach Prometheus at ${url}/api/v1/query: connect ECONNREFUSED`));
+    // After the placeholder note for prod's unset credentials, the error is a line of its own.
+    expect(r.stderr).toMatch(new RegExp(`^cannot reach Prometheus at ${url}/api/v1/query: connect ECONNREFUSED`, "m"));
     noStackTrace(r.stderr);
     expect(r.stdout).toBe("");
   });

@@ -1,16 +1,11 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runTool } from "../helpers/run";
+import { ROOT, runTool, stackDir } from "../helpers/run";
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
-function stackDir(name: string, yamlText: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-data-"));
-  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
-  return dir;
-}
 
 interface PlanWorkload {
   name: string;

@@ -3,13 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT, runTool } from "../helpers/run";
+import { missingSecretsNote } from "../../tools/cli";
+import { readStackFile } from "../../tools/stackfile";
+import { ROOT, runTool, stackDir } from "../helpers/run";
 
-function stackDir(name: string, yamlText: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-plan-"));
-  writeFileSync(join(dir, `Pulumi.${name}.yaml`), yamlText);
-  return dir;
-}
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
 
@@ -17,7 +14,8 @@ describe("npm run plan", () => {
   for (const stack of ["dev", "prod"]) {
     it(`--json on ${stack} meets the contract`, () => {
       const r = runTool("plan", [stack, "--json"]);
-      expect(r.stderr).toBe("");
+      // Only the note naming the credentials the shipped prod file does not set.
+      expect(r.stderr).toBe(stack === "prod" ? missingSecretsNote(readStackFile("prod", ROOT, { placeholderSecrets: true })) : "");
       expect(r.code).toBe(0);
       const p = JSON.parse(r.stdout);
       expect(Object.keys(p)).toEqual(expect.arrayContaining(["stack", "budget", "workloads", "totals", "packing", "violations"]));
@@ -137,6 +135,24 @@ describe("npm run plan", () => {
       expect(r.stdout).toBe("");
     });
   }
+
+  it("exits 2 for the shipped prod stack without --placeholder-secrets, naming every credential and its command", () => {
+    const r = runTool("plan", ["prod"], ROOT, { placeholderSecrets: false });
+    expect(r.code).toBe(2);
+    const lines = r.stderr.split("\n").filter((l) => l.includes("is required: a credential"));
+    expect(lines.map((l) => l.trim())).toEqual(
+      ["postgres.password", "redis.broker.password", "redis.cache.password", "meilisearch.masterKey"].map(
+        (k) => `${k}: is required: a credential, stored encrypted in prod; set it with \`pulumi config set --secret --path ${k} <value> -s prod\``,
+      ),
+    );
+  });
+
+  it("with --placeholder-secrets, plans prod and says which credentials were placeholders", () => {
+    const r = runTool("plan", ["prod"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("Pulumi.prod.yaml sets no postgres.password, redis.broker.password, redis.cache.password, meilisearch.masterKey: placeholders used");
+    expect(r.stderr).toContain("  pulumi config set --secret --path meilisearch.masterKey <value> -s prod\n");
+  });
 
   it("exits 2 for a stack with no file", () => {
     const r = runTool("plan", ["nosuch"]);

@@ -26,6 +26,11 @@ describe("Meilisearch under mocks", () => {
     expect(sts().spec).toMatchObject({ serviceName: "meilisearch", replicas: 1 });
   });
 
+  it("lets Pulumi's await wait out a dump import: the startup allowance (1800 s) plus 300 s", () => {
+    expect(sts().metadata?.annotations?.["pulumi.com/timeoutSeconds"]).toBe("2100");
+    expect(find(dev, "Service", "meilisearch").metadata?.annotations).toEqual({ "pulumi.com/timeoutSeconds": "2100" });
+  });
+
   it("puts the derived options in the ConfigMap and the tuning annotation", () => {
     expect(env(dev, "meilisearch-env")).toMatchObject({ MEILI_MAX_INDEXING_MEMORY: "536870912", MEILI_MAX_INDEXING_THREADS: "1", MEILI_ENV: "development", MEILI_DB_PATH: "/meili_data/data.ms" });
     expect(env(prod, "search-env").MEILI_ENV).toBe("production");

@@ -65,7 +65,7 @@ describe("meilisearch config checks", () => {
       'meilisearch.httpPayloadSizeLimit: is more than half of limits.memory 1Gi: one request body is held in memory while it is indexed (got "800Mi")',
     ]],
     ["a master key shorter than 16 bytes", "meilisearch.masterKey", "short-key", ['meilisearch.masterKey: must be at least 16 characters (got "[secret of 9 characters]")']],
-    ["a missing master key", "meilisearch.masterKey", undefined, ["meilisearch.masterKey: is required"]],
+    ["a missing master key", "meilisearch.masterKey", undefined, ["meilisearch.masterKey: is required: a credential; set it with `pulumi config set --path meilisearch.masterKey <value> -s dev`"]],
   ];
   for (const [what, path, value, expected] of cases) {
     it(`rejects ${what}`, () => {

@@ -27,6 +27,11 @@ describe("Postgres under mocks", () => {
     expect(sts().spec).toMatchObject({ serviceName: "postgres", replicas: 1 });
   });
 
+  it("lets Pulumi's await on the set and its Service wait out the startup allowance (600 s) plus 300 s", () => {
+    expect(sts().metadata?.annotations?.["pulumi.com/timeoutSeconds"]).toBe("900");
+    expect(find(objects, "Service", "postgres").metadata?.annotations).toEqual({ "pulumi.com/timeoutSeconds": "900" });
+  });
+
   it("claims a volume of the configured size and keeps it when the set goes", () => {
     expect(sts().spec.volumeClaimTemplates).toEqual([
       expect.objectContaining({ metadata: expect.objectContaining({ name: "data" }), spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "20Gi" } } } }),

@@ -143,7 +143,7 @@ describe("postgres config checks", () => {
       'postgres.settings.shared_buffers: must be a Postgres memory size such as 384MB or 4GB (a whole number and B, kB, MB, GB or TB, each 1024 times the last) (got "384Mi")',
     ]],
     ["a short password", "postgres.password", "short", ['postgres.password: must be at least 16 characters (got "[secret of 5 characters]")']],
-    ["a missing password", "postgres.password", undefined, ["postgres.password: is required"]],
+    ["a missing password", "postgres.password", undefined, ["postgres.password: is required: a credential; set it with `pulumi config set --path postgres.password <value> -s dev`"]],
   ];
   for (const [what, path, value, expected] of cases) {
     it(`rejects ${what} naming ${expected[0]!.split(":")[0]}`, () => {

@@ -143,7 +143,7 @@ describe("redis config checks", () => {
   });
 
   it("requires every instance's password, encrypted in prod", () => {
-    expect(problems(set(baseValues(), "redis.cache", { role: "cache" }))).toEqual(["redis.cache.password: is required"]);
+    expect(problems(set(baseValues(), "redis.cache", { role: "cache" }))).toEqual(["redis.cache.password: is required: a credential; set it with `pulumi config set --path redis.cache.password <value> -s dev`"]);
     expect(problems(withCache({}), "prod", ["postgres", "meilisearch"])).toEqual([
       "redis.broker.password: must be stored encrypted in prod: set it with `pulumi config set --secret --path redis.broker.password ...`",
       "redis.cache.password: must be stored encrypted in prod: set it with `pulumi config set --secret --path redis.cache.password ...`",

@@ -23,7 +23,7 @@ describe("config edits", () => {
   });
 
   it("in memory: the config values the CLI would hand the program, other keys untouched", () => {
-    const file = { stack: "prod", path: "x", secretKeys: [], config: { "rightsize:celery": JSON.stringify({ workers: { default: { queues: ["default"] } } }), "rightsize:namespace": "rightsize" } };
+    const file = { stack: "prod", path: "x", secretKeys: [], missingSecrets: [], config: { "rightsize:celery": JSON.stringify({ workers: { default: { queues: ["default"] } } }), "rightsize:namespace": "rightsize" } };
     const edited = applyToConfig(file, changes);
     expect(JSON.parse(edited.config["rightsize:celery"]!)).toEqual({
       workers: { default: { queues: ["default"], resources: { requests: { cpu: "600m", memory: "1280Mi" }, limits: { memory: "1280Mi" } } } },
