@@ -197,6 +197,9 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(r.stdout).toContain("Written to Pulumi.prod.yaml (comments and key order kept).");
     expect(r.stdout).toMatch(/^  web: workers goes DOWN from 3 to 1; /m);
     expect(r.stdout).toContain("  web: its HPA scales on CPU utilization, a share of the request: with 200m instead of 500m it scales out sooner");
+    // The scraping pool's ScaledObject scales on queue length: its CPU request changes, no HPA warning.
+    expect(r.stdout).toMatch(/^  celery-worker-scraping: worker_concurrency goes DOWN/m);
+    expect(r.stdout).not.toContain("celery-worker-scraping: its HPA");
     const text = readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8");
     for (const comment of prodYaml.split("\n").filter((l) => l.trim().startsWith("#"))) expect(text).toContain(comment);
     const keys = (y: string) => Object.keys((parse(y) as { config: Record<string, unknown> }).config);

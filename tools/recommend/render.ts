@@ -67,13 +67,16 @@ export function tuningLines(r: Recommendation): string[] {
     .map((w) => `${w.name}: ${w.tuning.map((t) => `${t.key} ${show(t.before)} -> ${show(t.after)}${t.reduced ? " (DOWN)" : ""}`).join(", ")}`);
 }
 
-/** Every reduction of a value users rely on, and every autoscaled workload whose CPU request moves, as a sentence. */
+/**
+ * Every reduction of a value users rely on, and every workload scaled by a CPU HPA whose CPU request
+ * moves, as a sentence (a KEDA ScaledObject scales on queue length, which the request does not move).
+ */
 export function warnings(r: Recommendation): string[] {
   return r.workloads.flatMap((w) => {
     const out = w.tuning.filter((t) => t.reduced).map((t) => `${w.name}: ${t.key} goes DOWN from ${show(t.before)} to ${show(t.after)}; check that the workload still gets the capacity it needs`);
     const planned = r.current.workloads.find((x) => x.name === w.name);
     const [was, now] = [w.current.requests.cpuMillis, w.proposed.requests.cpuMillis];
-    if (planned && planned.maxReplicas > planned.replicas && was !== now) {
+    if (planned?.scaler?.startsWith("HorizontalPodAutoscaler/") && was !== now) {
       out.push(`${w.name}: its HPA scales on CPU utilization, a share of the request: with ${formatCpu(now as Millicores)} instead of ${formatCpu(was as Millicores)} it scales ${now < was ? "out sooner" : "out later"}`);
     }
     return out;
