@@ -3,7 +3,7 @@
 // own code built for the current and the proposed stack; then the config edits that apply it.
 import { parsePgMemory, parseRedisMemory } from "../../model/native-units";
 import { showCpu, showMemory, toBytes, toMillicores } from "../../model/quantity";
-import type { Bytes, Millicores } from "../../model/units";
+import { bytes, millicores } from "../../model/units";
 import type { Plan, PlanWorkload } from "../build-plan";
 
 /** Table-style memory, as plan prints its totals. */
@@ -101,8 +101,8 @@ export function currentResources(w: TargetWorkload): Resources {
   const memory = lim.memory !== undefined ? toBytes(String(lim.memory)) : undefined;
   return {
     requests: {
-      cpu: req.cpu !== undefined ? toMillicores(String(req.cpu)) : (cpu ?? (0 as Millicores)),
-      memory: req.memory !== undefined ? toBytes(String(req.memory)) : (memory ?? (0 as Bytes)),
+      cpu: req.cpu !== undefined ? toMillicores(String(req.cpu)) : (cpu ?? millicores(0)),
+      memory: req.memory !== undefined ? toBytes(String(req.memory)) : (memory ?? bytes(0)),
     },
     limits: { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) },
   };

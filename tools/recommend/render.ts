@@ -1,7 +1,7 @@
 // recommend's text table (with plan's fill bars) and its markdown for a pull-request comment.
-import { formatCpu, formatMemory, showCpu, showMemory } from "../../model/quantity";
+import { formatMemory, showCpu, showMemory } from "../../model/quantity";
 import type { Totals } from "../../model/reservations";
-import type { Bytes, Millicores } from "../../model/units";
+import { bytes } from "../../model/units";
 import type { Plan } from "../build-plan";
 import { bar, showPercent } from "../report";
 import type { Recommendation, ResourcesJson, WorkloadRecommendation } from "./build";
@@ -12,7 +12,7 @@ const dur = (s: number) => (s >= 2 * 86400 && s % 86400 === 0 ? `${s / 86400}d` 
 const num = (v: number | string | undefined, f: (n: number) => string) => (v === undefined ? "-" : typeof v === "number" ? f(v) : v);
 // Exact quantities, as they would be written to config ("1280Mi", not plan's rounded "1.3Gi").
 const pair = (cpuMillis?: number, memoryBytes?: number) =>
-  `${cpuMillis === undefined ? "none" : formatCpu(cpuMillis as Millicores)}/${memoryBytes === undefined ? "none" : formatMemory(memoryBytes as Bytes)}`;
+  `${cpuMillis === undefined ? "none" : showCpu(cpuMillis)}/${memoryBytes === undefined ? "none" : formatMemory(bytes(memoryBytes))}`;
 const reqs = (r: ResourcesJson) => pair(r.requests.cpuMillis, r.requests.memoryBytes);
 const lims = (r: ResourcesJson) => pair(r.limits.cpuMillis, r.limits.memoryBytes);
 const arrow = (a: string, b: string) => (a === b ? `${a} (kept)` : `${a} -> ${b}`);
@@ -77,7 +77,7 @@ export function warnings(r: Recommendation): string[] {
     const planned = r.current.workloads.find((x) => x.name === w.name);
     const [was, now] = [w.current.requests.cpuMillis, w.proposed.requests.cpuMillis];
     if (planned?.scaler?.startsWith("HorizontalPodAutoscaler/") && was !== now) {
-      out.push(`${w.name}: its HPA scales on CPU utilization, a share of the request: with ${formatCpu(now as Millicores)} instead of ${formatCpu(was as Millicores)} it scales ${now < was ? "out sooner" : "out later"}`);
+      out.push(`${w.name}: its HPA scales on CPU utilization, a share of the request: with ${showCpu(now)} instead of ${showCpu(was)} it scales ${now < was ? "out sooner" : "out later"}`);
     }
     return out;
   });
