@@ -93,13 +93,13 @@ export function sortRegistered(resources: Registered[]): Registered[] {
  * Loads the program. It must be called once per process: Node caches the module, and Pulumi's runtime
  * state is global. Throws what the program throws (a StackConfigError for bad config).
  */
-export async function runProgram(file: StackFile, programPath = "../../index"): Promise<ProgramRun> {
+export async function runProgram(file: StackFile, programPath: string | (() => Promise<Record<string, unknown>>) = "../../index"): Promise<ProgramRun> {
   const resources = installMocks(file.stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   let mod: Record<string, unknown>;
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = require(programPath) as Record<string, unknown>;
+    mod = typeof programPath === "string" ? (require(programPath) as Record<string, unknown>) : await programPath();
   } catch (e) {
     // Whatever the program registered before it failed; bad config must stop it before the first one.
     await drain();

@@ -3,6 +3,7 @@ import { showCpu, showMemory } from "../../model/quantity";
 import type { Budget } from "../../model/budget";
 import type { Plan, PlanWorkload } from "../capacity/build-plan";
 import { COMPONENT, type ComponentKind } from "../../model/annotations";
+import { bar, markdownTable as md, showPercent as pct, textTable as table } from "../harness/table";
 
 /** The tuning values worth a column in the text table, per component; the JSON has them all. */
 const HEADLINE: Record<ComponentKind, string[]> = {
@@ -18,14 +19,6 @@ const HEADLINE: Record<ComponentKind, string[]> = {
 
 const cpu = showCpu;
 const mem = (b: number) => showMemory(b, "compact");
-const pct = (part: number, whole: number) => (whole > 0 ? `${Math.round((part * 100) / whole)}%` : "-");
-
-function bar(part: number, whole: number, width = 30): string {
-  const ratio = whole > 0 ? part / whole : 1;
-  const full = Math.min(width, Math.round(ratio * width));
-  return `[${"#".repeat(full)}${".".repeat(width - full)}]${ratio > 1 ? " OVER" : ""}`;
-}
-
 function tuningSummary(w: PlanWorkload): string {
   const keys = HEADLINE[w.component as ComponentKind] ?? Object.keys(w.tuning).slice(0, 4);
   return keys.filter((k) => k in w.tuning).map((k) => `${k}=${String(w.tuning[k])}`).join(" ");
@@ -44,12 +37,6 @@ function rows(p: Plan): string[][] {
 }
 
 const HEADER = ["workload", "kind", "replicas", "requests/pod", "limits/pod", "tuning"];
-
-function table(head: string[], body: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line)].join("\n");
-}
 
 function budgetLine(b: Budget): string {
   return (
@@ -116,9 +103,6 @@ export function renderText(p: Plan, stackFile: string): string {
 export function renderMarkdown(p: Plan, stackFile: string): string {
   const a = p.budget.allocatable;
   const t = p.totals;
-  const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const md = (head: string[], body: string[][]) =>
-    [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...body.map((r) => `| ${r.map(esc).join(" | ")} |`)].join("\n");
   const mandatory = p.violations.filter((v) => v.enforcementLevel === "mandatory").length;
   const verdict = !p.policies.evaluated ? "policies not evaluated" : mandatory > 0 ? `**${mandatory} mandatory violation(s)**` : "no mandatory violation";
   return [
@@ -140,12 +124,12 @@ export function renderMarkdown(p: Plan, stackFile: string): string {
     "",
     p.packing.fits ? `Packing: every pod fits on ${p.budget.nodes} node(s).` : `Packing: **${p.packing.unplaced.length} pod(s) do not fit**.`,
     "",
-    ...markdownPolicies(p, md),
+    ...markdownPolicies(p),
     "",
   ].join("\n");
 }
 
-function markdownPolicies(p: Plan, md: (head: string[], body: string[][]) => string): string[] {
+function markdownPolicies(p: Plan): string[] {
   if (!p.policies.evaluated) return policyLines(p);
   const results = p.policies.results ?? [];
   const out = [
@@ -159,6 +143,3 @@ function markdownPolicies(p: Plan, md: (head: string[], body: string[][]) => str
   }
   return out;
 }
-
-/** Plan's fill bar and percentages, for recommend's before/after table. */
-export { bar, pct as showPercent };

@@ -3,7 +3,7 @@ import { formatMemory, showCpu, showMemory } from "../../model/quantity";
 import type { Totals } from "../../model/reservations";
 import { bytes } from "../../model/units";
 import type { Plan } from "../capacity/build-plan";
-import { bar, showPercent } from "../plan/report";
+import { bar, markdownTable as md, showPercent, textTable as table } from "../harness/table";
 import type { Recommendation, ResourcesJson, WorkloadRecommendation } from "./build";
 
 const cpu = showCpu;
@@ -40,12 +40,6 @@ function rows(r: Recommendation): string[][] {
 }
 
 const HEAD = ["workload", "pods", "history", "cpu p95", "mem peak", "peak of mem limit", "oom/restarts", "requests cpu/mem", "limits cpu/mem"];
-
-function table(head: string[], body: string[][]): string {
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((x) => x[i]!.length)));
-  const line = (x: string[]) => x.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-  return [line(head), line(widths.map((n) => "-".repeat(n))), ...body.map(line)].join("\n");
-}
 
 function totalsRows(before: Plan, after: Plan): string[][] {
   const a = after.budget.allocatable;
@@ -153,9 +147,6 @@ export function renderRecommendText(r: Recommendation, stackFile: string, write:
 
 export function renderRecommendMarkdown(r: Recommendation, stackFile: string, write: boolean): string {
   const after = r.proposed ?? r.current;
-  const esc = (s: string) => s.replace(/\|/g, "\\|");
-  const md = (head: string[], body: string[][]) =>
-    [`| ${head.join(" | ")} |`, `| ${head.map(() => "---").join(" | ")} |`, ...body.map((x) => `| ${x.map(esc).join(" | ")} |`)].join("\n");
   const tuning = (w: WorkloadRecommendation) => w.tuning.map((t) => `${t.key} ${show(t.before)} → ${show(t.after)}${t.reduced ? " **(down)**" : ""}`).join("<br>") || "-";
   return [
     `### rightsize recommend: \`${r.stack}\` (${verdict(r)})`,
