@@ -68,14 +68,6 @@ export function missingSecretsNote(file: StackFile): string {
   );
 }
 
-/** The flag that gives missing credentials placeholders; returns the other arguments. */
-export function takePlaceholderFlag(argv: string[]): { rest: string[]; placeholderSecrets: boolean } {
-  const rest = argv.filter((a) => a !== PLACEHOLDER_FLAG);
-  return { rest, placeholderSecrets: rest.length !== argv.length };
-}
-
-export const PLACEHOLDER_FLAG = "--placeholder-secrets";
-
 /** Runs a command's main, turning an unexpected failure into a one-line message and exit 3. */
 export function main(fn: (argv: string[]) => Promise<number>): void {
   fn(process.argv.slice(2)).then(

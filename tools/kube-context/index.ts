@@ -4,7 +4,8 @@
 // the CLI has started; this says so first, naming both sides.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { EXIT, main, UsageError } from "../harness/cli";
+import { parseCommandArgs } from "../harness/args";
+import { EXIT, main } from "../harness/cli";
 import { readStackFile, StackFileError } from "../harness/stackfile";
 
 const USAGE = "usage: npm run kube-context -- <stack> <kubeconfig>";
@@ -27,8 +28,7 @@ export function contextProblem(kubeconfigText: string, context: string | undefin
 }
 
 export async function kubeContext(argv: string[]): Promise<number> {
-  if (argv.length !== 2 || argv.some((a) => a.startsWith("-"))) throw new UsageError(USAGE);
-  const [stack, kubeconfig] = argv as [string, string];
+  const [stack, kubeconfig] = parseCommandArgs(argv, {}, 2, USAGE).positionals as [string, string];
   let context: string | undefined;
   try {
     context = readStackFile(stack).config["kubernetes:context"];

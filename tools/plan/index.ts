@@ -5,7 +5,8 @@
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
 import { budgetFromConfig, NODE_BUDGET_POLICY } from "../../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "../harness/analyzer";
-import { EXIT, main, readStack, runStack, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
+import { EXIT, main, readStack, runStack, UsageError } from "../harness/cli";
 import { PolicyConfigRejected, type RunningPack, startPolicyPack } from "../harness/pack-process";
 import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "../harness/policy-config";
 import type { ProgramRun } from "../harness/program";
@@ -29,31 +30,33 @@ interface Args {
   acknowledge: string[];
 }
 
-/** Removes every `flag <value>` pair; a flag without a value is a usage error. */
-function takeValues(rest: string[], flag: string): string[] {
-  const values: string[] = [];
-  for (let at = rest.indexOf(flag); at >= 0; at = rest.indexOf(flag)) {
-    const v = rest[at + 1];
-    if (!v || v.startsWith("-")) throw new UsageError(USAGE);
-    values.push(v);
-    rest.splice(at, 2);
-  }
-  return values;
-}
-
 export function parseArgs(argv: string[]): Args {
-  const { rest, placeholderSecrets } = takePlaceholderFlag(argv);
-  const configs = takeValues(rest, "--policy-pack-config");
-  const bases = takeValues(rest, "--base");
-  const acknowledge = takeValues(rest, "--acknowledge").flatMap((a) => a.split(",")).filter(Boolean);
-  if (configs.length > 1 || bases.length > 1 || (acknowledge.length > 0 && bases.length === 0)) throw new UsageError(USAGE);
-  const policyConfig = configs[0];
-  const flags = rest.filter((a) => a.startsWith("-"));
-  const args = rest.filter((a) => !a.startsWith("-"));
-  const unknown = flags.filter((f) => f !== "--json" && f !== "--markdown");
-  if (unknown.length > 0 || args.length !== 1 || flags.length > 1) throw new UsageError(USAGE);
-  const format = flags[0] === "--json" ? "json" : flags[0] === "--markdown" ? "markdown" : "text";
-  return { stack: args[0]!, format, placeholderSecrets, acknowledge, ...(policyConfig ? { policyConfig } : {}), ...(bases[0] ? { base: bases[0] } : {}) };
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      json: { type: "boolean" },
+      markdown: { type: "boolean" },
+      "policy-pack-config": { type: "string" },
+      base: { type: "string" },
+      acknowledge: { type: "string", multiple: true },
+      ...PLACEHOLDER_SECRETS,
+    },
+    1,
+    USAGE,
+  );
+  if (values.json && values.markdown) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
+  const acknowledge = (values.acknowledge ?? []).flatMap((a) => a.split(",")).filter(Boolean);
+  if (acknowledge.length > 0 && values.base === undefined) throw new UsageError(`--acknowledge needs --base\n${USAGE}`);
+  const policyConfig = values["policy-pack-config"];
+  const format = values.json ? "json" : values.markdown ? "markdown" : "text";
+  return {
+    stack: positionals[0]!,
+    format,
+    placeholderSecrets: values["placeholder-secrets"] ?? false,
+    acknowledge,
+    ...(policyConfig ? { policyConfig } : {}),
+    ...(values.base ? { base: values.base } : {}),
+  };
 }
 
 /** Every registered resource as the engine would hand it to the analyzer. */

@@ -6,7 +6,8 @@
 // Prometheus cannot be reached or answers an error.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { EXIT, main, readStack, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
+import { EXIT, main, readStack, UsageError } from "../harness/cli";
 import { startPolicyPack } from "../harness/pack-process";
 import { exitCodeOf, planStack, readGivenPolicyConfig } from "../plan";
 import type { Plan } from "../capacity/build-plan";
@@ -34,42 +35,42 @@ export interface RecommendArgs {
 }
 
 export function parseRecommendArgs(argv: string[]): RecommendArgs {
-  const { rest, placeholderSecrets } = takePlaceholderFlag(argv);
-  const take = (flag: string): string | undefined => {
-    const at = rest.indexOf(flag);
-    if (at < 0) return undefined;
-    const v = rest[at + 1];
-    if (!v || v.startsWith("--")) throw new UsageError(`${flag} needs a value\n${USAGE}`);
-    rest.splice(at, 2);
-    return v;
-  };
-  const prometheus = take("--prometheus");
-  const usageFile = take("--usage");
-  const window = take("--window") ?? "7d";
-  const minHistory = take("--min-history") ?? "24h";
-  const policyConfig = take("--policy-pack-config");
+  const { values, positionals } = parseCommandArgs(
+    argv,
+    {
+      prometheus: { type: "string" },
+      usage: { type: "string" },
+      window: { type: "string", default: "7d" },
+      "min-history": { type: "string", default: "24h" },
+      "policy-pack-config": { type: "string" },
+      json: { type: "boolean" },
+      markdown: { type: "boolean" },
+      write: { type: "boolean" },
+      "print-queries": { type: "boolean" },
+      ...PLACEHOLDER_SECRETS,
+    },
+    1,
+    USAGE,
+  );
+  const { prometheus, usage: usageFile, window, "min-history": minHistory } = values;
+  const policyConfig = values["policy-pack-config"];
   const windowSeconds = parseDuration(window);
   if (windowSeconds === undefined) throw new UsageError(`--window: ${JSON.stringify(window)} is not a duration such as 7d, 36h or 90m`);
   const minHistorySeconds = parseDuration(minHistory);
   if (minHistorySeconds === undefined) throw new UsageError(`--min-history: ${JSON.stringify(minHistory)} is not a duration such as 24h or 3d`);
-  const flags = rest.filter((a) => a.startsWith("-"));
-  const args = rest.filter((a) => !a.startsWith("-"));
-  const known = ["--json", "--markdown", "--write", "--print-queries"];
-  const unknown = flags.filter((f) => !known.includes(f));
-  if (unknown.length > 0 || args.length !== 1) throw new UsageError(unknown.length > 0 ? `unknown option ${unknown[0]}\n${USAGE}` : USAGE);
-  if (flags.includes("--json") && flags.includes("--markdown")) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
-  const printQueries = flags.includes("--print-queries");
+  if (values.json && values.markdown) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
+  const printQueries = values["print-queries"] ?? false;
   if (prometheus !== undefined && usageFile !== undefined) throw new UsageError(`give one of --prometheus <url> and --usage <file>, not both\n${USAGE}`);
   if (prometheus === undefined && usageFile === undefined && !printQueries) throw new UsageError(`give --prometheus <url> or --usage <file>\n${USAGE}`);
   return {
-    stack: args[0]!,
+    stack: positionals[0]!,
     source: usageFile !== undefined ? { usageFile } : { prometheus: prometheus ?? "" },
     windowSeconds,
     strategy: { ...DEFAULT_STRATEGY, minHistorySeconds },
-    format: flags.includes("--json") ? "json" : flags.includes("--markdown") ? "markdown" : "text",
-    write: flags.includes("--write"),
+    format: values.json ? "json" : values.markdown ? "markdown" : "text",
+    write: values.write ?? false,
     printQueries,
-    placeholderSecrets,
+    placeholderSecrets: values["placeholder-secrets"] ?? false,
     ...(policyConfig ? { policyConfig } : {}),
   };
 }

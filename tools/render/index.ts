@@ -5,7 +5,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import type { K8sObject } from "../../model/k8s";
-import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
+import { EXIT, loadStack, main, UsageError } from "../harness/cli";
 import { kubernetesObjects } from "../harness/program";
 
 const USAGE = "usage: npm run render -- <stack> --out <dir> [--placeholder-secrets]";
@@ -23,12 +24,10 @@ export function maskSecret(o: K8sObject): K8sObject {
 }
 
 export async function render(all: string[]): Promise<number> {
-  const { rest: argv, placeholderSecrets } = takePlaceholderFlag(all);
-  const outAt = argv.indexOf("--out");
-  const dir = outAt >= 0 ? argv[outAt + 1] : undefined;
-  const rest = argv.filter((_, i) => i !== outAt && i !== outAt + 1);
-  if (!dir || rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError(USAGE);
-  const loaded = await loadStack(rest[0]!, { placeholderSecrets });
+  const { values, positionals } = parseCommandArgs(all, { out: { type: "string" }, ...PLACEHOLDER_SECRETS }, 1, USAGE);
+  const dir = values.out;
+  if (!dir) throw new UsageError(`--out <dir> is required\n${USAGE}`);
+  const loaded = await loadStack(positionals[0]!, { placeholderSecrets: values["placeholder-secrets"] ?? false });
   if (typeof loaded === "number") return loaded;
   mkdirSync(dir, { recursive: true });
   const written = new Set<string>();
