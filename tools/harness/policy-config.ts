@@ -3,6 +3,7 @@
 // top ("all" sets every level), then the result validated against each policy's schema. The pack itself
 // never applies defaults, so a harness that skipped this would run it with different config.
 import { readFileSync } from "node:fs";
+import { InputError } from "./errors";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -23,7 +24,7 @@ export interface PolicyMeta {
   configSchema?: PolicySchema;
 }
 
-export class PolicyConfigError extends Error {}
+export class PolicyConfigError extends InputError {}
 
 /** A config file: `{policy: "level" | {enforcementLevel?, ...properties}}`, as the CLI reads it. */
 export function parsePolicyConfig(text: string, source: string): Record<string, PolicyConfig> {

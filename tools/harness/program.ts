@@ -52,10 +52,6 @@ function unwrap(v: unknown, seen: { secret: boolean }): unknown {
   return v;
 }
 
-/**
- * Loads the program. It must be called once per process: Node caches the module, and Pulumi's runtime
- * state is global. Throws what the program throws (a StackConfigError for bad config).
- */
 /** Installs Pulumi mocks that record every registration; the list fills as resources register. */
 export function installMocks(stack: string): Registered[] {
   const resources: Registered[] = [];
@@ -90,16 +86,24 @@ export function sortRegistered(resources: Registered[]): Registered[] {
 }
 
 /**
- * Loads the program. It must be called once per process: Node caches the module, and Pulumi's runtime
- * state is global. Throws what the program throws (a StackConfigError for bad config).
+ * Loads the program's module. Node's require caches it, so the default loads it once per process; a
+ * loader that gives a fresh module each call (the tests' does, through vitest) runs it once per call.
  */
-export async function runProgram(file: StackFile, programPath: string | (() => Promise<Record<string, unknown>>) = "../../index"): Promise<ProgramRun> {
+export type ProgramLoader = () => Promise<Record<string, unknown>> | Record<string, unknown>;
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const requireProgram: ProgramLoader = () => require("../../index") as Record<string, unknown>;
+
+/**
+ * Runs the program under mocks with the stack file's config. Pulumi's runtime state is global, so runs
+ * happen one at a time. Throws what the program throws (a StackConfigError for bad config).
+ */
+export async function runProgram(file: StackFile, load: ProgramLoader = requireProgram): Promise<ProgramRun> {
   const resources = installMocks(file.stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   let mod: Record<string, unknown>;
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = typeof programPath === "string" ? (require(programPath) as Record<string, unknown>) : await programPath();
+    mod = await load();
   } catch (e) {
     // Whatever the program registered before it failed; bad config must stop it before the first one.
     await drain();

@@ -5,6 +5,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
 import { credentialPaths } from "../../config/credentials";
+import { InputError } from "./errors";
 
 export interface StackFile {
   stack: string;
@@ -24,7 +25,7 @@ export interface ReadOptions {
   placeholderSecrets?: boolean;
 }
 
-export class StackFileError extends Error {}
+export class StackFileError extends InputError {}
 
 /** The placeholder a `secure:` value becomes; long enough to pass length checks, obviously not real. */
 export function placeholder(path: string): string {

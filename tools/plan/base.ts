@@ -8,8 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { K8sObject } from "../../model/k8s";
+import { InputError } from "../harness/errors";
 
-export class BaseError extends Error {}
+export class BaseError extends InputError {}
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -20,18 +21,18 @@ export function readRenderDir(dir: string): K8sObject[] {
   return files.map((f) => parse(readFileSync(join(dir, f), "utf8")) as K8sObject);
 }
 
-function git(args: string[], opts: { input?: Buffer; cwd?: string } = {}) {
-  return spawnSync("git", args, { cwd: opts.cwd ?? ROOT, ...(opts.input ? { input: opts.input } : {}), maxBuffer: 1 << 30 });
+function git(repo: string, args: string[]) {
+  return spawnSync("git", args, { cwd: repo, maxBuffer: 1 << 30 });
 }
 
-/** Renders `stack` as commit `ref` had it; the folder is removed afterwards. */
-export function renderAtRef(ref: string, stack: string): K8sObject[] {
-  const commit = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
+/** Renders `stack` as commit `ref` of `repo` had it; the folder is removed afterwards. */
+export function renderAtRef(ref: string, stack: string, repo = ROOT): K8sObject[] {
+  const commit = git(repo, ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
   if (commit.status !== 0) throw new BaseError(`--base ${ref}: neither a folder nor a git ref of this repository`);
   const sha = String(commit.stdout).trim();
   const dir = mkdtempSync(join(tmpdir(), "rightsize-base-"));
   try {
-    const archive = git(["archive", "--format=tar", sha]);
+    const archive = git(repo, ["archive", "--format=tar", sha]);
     if (archive.status !== 0) throw new BaseError(`--base ${ref}: git archive failed: ${String(archive.stderr).trim()}`);
     const untar = spawnSync("tar", ["-x", "-C", dir], { input: archive.stdout });
     if (untar.status !== 0) throw new BaseError(`--base ${ref}: could not unpack the commit: ${String(untar.stderr).trim()}`);
@@ -59,8 +60,8 @@ export function renderAtRef(ref: string, stack: string): K8sObject[] {
   }
 }
 
-/** A folder is read as a render; anything else is taken for a git ref. */
-export function loadBase(base: string, stack: string): K8sObject[] {
+/** A folder is read as a render; anything else is taken for a git ref of `repo`. */
+export function loadBase(base: string, stack: string, repo = ROOT): K8sObject[] {
   if (existsSync(base) && statSync(base).isDirectory()) return readRenderDir(base);
-  return renderAtRef(base, stack);
+  return renderAtRef(base, stack, repo);
 }

@@ -7,13 +7,15 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
-import { EXIT, main, readStack, UsageError } from "../harness/cli";
+import { planStack, violatesMandatory } from "../capacity/plan-stack";
+import { EXIT, main, noteMissingSecrets, UsageError } from "../harness/cli";
 import { startPolicyPack } from "../harness/pack-process";
-import { exitCodeOf, planStack, readGivenPolicyConfig } from "../plan";
-import type { Plan } from "../capacity/build-plan";
+import { readPolicyConfigFile } from "../harness/policy-config";
+import { readStackFile } from "../harness/stackfile";
+import type { ProposedInput, ProposedOutput } from "./proposed";
 import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./build";
 import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./config-edit";
-import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./prometheus";
+import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile } from "./prometheus";
 import { renderRecommendMarkdown, renderRecommendText } from "./render";
 import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./strategy";
 import { mapUsage, targetWorkloads } from "./workloads";
@@ -76,18 +78,18 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
 }
 
 /** The proposed stack's plan runs in a child process (the program loads once per process); it boots now. */
-function startProposedChild(): { child: ChildProcess; result: Promise<{ code: number; plan?: Plan; stderr: string }> } {
+function startProposedChild(): { child: ChildProcess; result: Promise<ProposedOutput> } {
   const { NODE_OPTIONS: _drop, ...env } = process.env;
   const child = spawn(process.execPath, ["-r", join(__dirname, "..", "harness", "register.js"), join(__dirname, "proposed.ts")], { env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => (err += d));
-  const result = new Promise<{ code: number; plan?: Plan; stderr: string }>((resolve, reject) => {
+  const result = new Promise<ProposedOutput>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (status) => {
       if (status !== 0 || !out) return reject(new Error(`the proposed stack's plan exited ${status}: ${err.trim()}`));
-      resolve({ ...(JSON.parse(out) as { code: number; plan?: Plan }), stderr: err });
+      resolve(JSON.parse(out) as ProposedOutput);
     });
   });
   result.catch(() => undefined);
@@ -96,20 +98,18 @@ function startProposedChild(): { child: ChildProcess; result: Promise<{ code: nu
 
 export async function recommend(argv: string[]): Promise<number> {
   const args = parseRecommendArgs(argv);
-  const given = readGivenPolicyConfig(args.policyConfig);
-  if (typeof given === "number") return given;
-  const file = readStack(args.stack, { placeholderSecrets: args.placeholderSecrets });
-  if (typeof file === "number") return file;
+  const given = args.policyConfig ? readPolicyConfigFile(args.policyConfig) : {};
+  const file = readStackFile(args.stack, process.cwd(), { placeholderSecrets: args.placeholderSecrets });
+  noteMissingSecrets(file);
   const pack = startPolicyPack();
   const proposedRun = startProposedChild();
   let sent = false;
-  const send = (input: object) => {
+  const send = (input: ProposedInput) => {
     sent = true;
     proposedRun.child.stdin!.end(JSON.stringify(input));
   };
   try {
-    const current = await planStack(pack, file, given, args.policyConfig);
-    if (typeof current === "number") return current;
+    const current = await planStack(pack, file, given, args.policyConfig ? { policyConfigPath: args.policyConfig } : {});
     const targets = targetWorkloads(current.objects);
     const namespace = current.objects.find((o) => o.kind === "Namespace")?.metadata?.name ?? targets[0]?.namespace ?? "";
     const qs = queries(namespace, args.windowSeconds, args.strategy.cpuPercentile);
@@ -121,9 +121,9 @@ export async function recommend(argv: string[]): Promise<number> {
     try {
       answers = "prometheus" in args.source ? (await fetchAnswers(args.source.prometheus, qs)).answers : readUsageFile(args.source.usageFile);
     } catch (e) {
-      if (!(e instanceof PrometheusError) && !(e instanceof UsageFileError)) throw e;
+      if (!(e instanceof PrometheusError)) throw e;
       process.stderr.write(`${e.message}\n`);
-      return e instanceof PrometheusError ? EXIT.prometheus : EXIT.config;
+      return EXIT.prometheus;
     }
     const mapped = mapUsage(answers, targets);
     const proposals = propose(targets, mapped.usage, args.strategy);
@@ -134,12 +134,12 @@ export async function recommend(argv: string[]): Promise<number> {
       if (rejectInvalid(proposals, targets, problems).length === 0) break;
       problems = configProblems(applyToConfig(file, proposals.changes));
     }
-    send(proposals.changes.length > 0 ? { file: applyToConfig(file, proposals.changes), given, policyConfigPath: args.policyConfig, packPort: pack.port } : {});
+    send(proposals.changes.length > 0 ? { file: applyToConfig(file, proposals.changes), given, ...(args.policyConfig ? { policyConfigPath: args.policyConfig } : {}), packPort: pack.port } : {});
     const after = await proposedRun.result;
     const unchanged = proposals.changes.length === 0;
     const proposedPlan = unchanged ? current.plan : after.plan;
-    const configErrors = !unchanged && after.code === EXIT.config ? after.stderr.trim().split("\n").filter(Boolean) : [];
-    const code = unchanged ? exitCodeOf(current.plan) : after.code;
+    const configErrors = !unchanged && after.inputError !== undefined ? after.inputError.trim().split("\n").filter(Boolean) : [];
+    const code = configErrors.length > 0 ? EXIT.config : proposedPlan && violatesMandatory(proposedPlan) ? EXIT.violation : EXIT.ok;
     const rec: Recommendation = {
       stack: file.stack,
       source: "prometheus" in args.source ? { prometheus: args.source.prometheus } : { usageFile: args.source.usageFile },

@@ -3,12 +3,13 @@
 // dashboards use over cAdvisor's and kube-state-metrics' series. The same answers can come from a file
 // of exported `/api/v1/query` responses (`--usage`), for pipelines with no network path to Prometheus.
 import { readFileSync } from "node:fs";
+import { InputError } from "../harness/errors";
 
 /** Prometheus could not be reached, or answered an error (exit 4). */
 export class PrometheusError extends Error {}
 
 /** A usage file that cannot be read as exported answers (exit 2). */
-export class UsageFileError extends Error {}
+export class UsageFileError extends InputError {}
 
 /** The queries' names, in the order they run and appear in a usage file. */
 export const QUERY_NAMES = ["cpu", "memory", "oom", "restarts", "samples", "first", "last"] as const;

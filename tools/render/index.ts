@@ -1,43 +1,23 @@
-// npm run render -- <stack> --out <dir>
+// npm run render -- <stack> --out <dir> [--placeholder-secrets]
 // One kubectl-applicable YAML file per object, `<kind>-<name>.yaml` in lower case. Secret values are
 // placeholders: Secret data is replaced wholesale, and any Pulumi secret was masked when collected.
-import { mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { stringify } from "yaml";
-import type { K8sObject } from "../../model/k8s";
 import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
-import { EXIT, loadStack, main, UsageError } from "../harness/cli";
-import { kubernetesObjects } from "../harness/program";
+import { EXIT, main, noteMissingSecrets, UsageError } from "../harness/cli";
+import { writeManifests } from "../harness/manifests";
+import { runStack } from "../harness/run-stack";
+import { readStackFile } from "../harness/stackfile";
 
 const USAGE = "usage: npm run render -- <stack> --out <dir> [--placeholder-secrets]";
 
-export function fileName(o: K8sObject): string {
-  return `${o.kind}-${o.metadata?.name ?? "unnamed"}.yaml`.toLowerCase();
-}
-
-/** A Secret as it may be written to disk: every value a placeholder naming its key. */
-export function maskSecret(o: K8sObject): K8sObject {
-  if (o.kind !== "Secret") return o;
-  const { data, stringData, ...rest } = o as K8sObject & { data?: Record<string, unknown>; stringData?: Record<string, unknown> };
-  const keys = [...Object.keys(data ?? {}), ...Object.keys(stringData ?? {})];
-  return { ...rest, stringData: Object.fromEntries(keys.map((k) => [k, `placeholder-${o.metadata?.name}-${k}`])) };
-}
-
-export async function render(all: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(all, { out: { type: "string" }, ...PLACEHOLDER_SECRETS }, 1, USAGE);
+export async function render(argv: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(argv, { out: { type: "string" }, ...PLACEHOLDER_SECRETS }, 1, USAGE);
   const dir = values.out;
   if (!dir) throw new UsageError(`--out <dir> is required\n${USAGE}`);
-  const loaded = await loadStack(positionals[0]!, { placeholderSecrets: values["placeholder-secrets"] ?? false });
-  if (typeof loaded === "number") return loaded;
-  mkdirSync(dir, { recursive: true });
-  const written = new Set<string>();
-  for (const o of kubernetesObjects(loaded.run)) {
-    const name = fileName(o);
-    if (written.has(name)) throw new Error(`two objects would both be written to ${name}`);
-    written.add(name);
-    writeFileSync(join(dir, name), stringify(maskSecret(o), { lineWidth: 0 }));
-  }
-  process.stdout.write(`wrote ${written.size} objects for stack ${loaded.file.stack} to ${dir}\n`);
+  const file = readStackFile(positionals[0]!, process.cwd(), { placeholderSecrets: values["placeholder-secrets"] ?? false });
+  noteMissingSecrets(file);
+  const { kubernetesObjects } = await import("../harness/program");
+  const written = writeManifests(kubernetesObjects(await runStack(file)), dir);
+  process.stdout.write(`wrote ${written.length} objects for stack ${file.stack} to ${dir}\n`);
   return EXIT.ok;
 }
 
