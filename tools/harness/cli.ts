@@ -26,21 +26,23 @@ export function noteMissingSecrets(file: StackFile): void {
   if (file.missingSecrets.length > 0) process.stderr.write(missingSecretsNote(file));
 }
 
-/** Runs a command's main: its code becomes the exit code; an InputError exits 2, anything else 3. */
+/** What the frame prints for a failure and the exit code it gives: an InputError's message, exit 2; else exit 3. */
+export function failure(e: unknown, debug = Boolean(process.env.RIGHTSIZE_DEBUG)): { code: number; stderr: string } {
+  if (e instanceof InputError) return { code: EXIT.config, stderr: `${e.message}\n` };
+  const trace = debug ? `${(e as Error)?.stack ?? ""}\n` : "";
+  return { code: EXIT.internal, stderr: `rightsize: internal error: ${(e as Error)?.message ?? String(e)}\n${trace}` };
+}
+
+/** Runs a command's main: its code becomes the exit code; a failure is printed and exits as failure() says. */
 export function main(fn: (argv: string[]) => Promise<number>): void {
   fn(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
     (e: unknown) => {
-      if (e instanceof InputError) {
-        process.stderr.write(`${e.message}\n`);
-        process.exitCode = EXIT.config;
-        return;
-      }
-      process.stderr.write(`rightsize: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-      if (process.env.RIGHTSIZE_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ""}\n`);
-      process.exitCode = EXIT.internal;
+      const f = failure(e);
+      process.stderr.write(f.stderr);
+      process.exitCode = f.code;
     },
   );
 }
