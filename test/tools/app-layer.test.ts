@@ -1,12 +1,15 @@
-// The app layer through the offline tools, as a user runs them: plan and render on the shipped stacks.
+// The app layer through the offline tools' library: plan and render on the shipped stacks.
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { missingSecretsNote } from "../../tools/harness/cli";
-import { readStackFile } from "../../tools/harness/stackfile";
-import { ROOT, runTool, stackDir } from "../helpers/run";
+import { violatesMandatory } from "../../tools/capacity/plan-stack";
+import { StackConfigInvalid } from "../../tools/harness/errors";
+import { writeManifests } from "../../tools/harness/manifests";
+import { renderText } from "../../tools/plan/report";
+import { objectsOf, usePlanner } from "../helpers/plan";
+import { shippedStack, stackDir } from "../helpers/run";
 
 interface W {
   name: string;
@@ -16,18 +19,24 @@ interface W {
   tuning: Record<string, unknown>;
 }
 
-const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+const devYaml = shippedStack("dev");
+const planner = usePlanner();
+
+/** A render folder, as `npm run render` writes it. */
+async function rendered(stack: string, dir?: string): Promise<string> {
+  const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
+  writeManifests(await objectsOf(stack, dir ? { dir } : {}), out);
+  return out;
+}
 
 
 describe("plan: the app layer on the shipped stacks", () => {
   const plans: Record<string, { workloads: W[]; budget: { allocatable: { cpuMillis: number; memoryBytes: number } }; totals: { rolloutPeak: { cpuMillis: number; memoryBytes: number } }; packing: { fits: boolean }; appImage: unknown }> = {};
-  beforeAll(() => {
+  beforeAll(async () => {
     for (const stack of ["dev", "prod"]) {
-      const r = runTool("plan", [stack, "--json"]);
-      // Only the note naming the credentials the shipped prod file does not set.
-      expect(r.stderr).toBe(stack === "prod" ? missingSecretsNote(readStackFile("prod", ROOT, { placeholderSecrets: true })) : "");
-      expect(r.code).toBe(0);
-      plans[stack] = JSON.parse(r.stdout);
+      const { plan } = await planner.plan(stack);
+      expect(violatesMandatory(plan)).toBe(false);
+      plans[stack] = JSON.parse(JSON.stringify(plan));
     }
   });
 
@@ -72,31 +81,30 @@ describe("plan: the app layer on the shipped stacks", () => {
     expect(p.packing.fits).toBe(true);
   });
 
-  it("a build spec plans offline: exit 0, reported as not built", () => {
+  it("a build spec plans offline: no violation, reported as not built", async () => {
     const yaml = devYaml.replace(
       "    app: registry.example.com/rightsize/app:1.0.0",
       "    app:\n      build:\n        repository: registry.example.com/rightsize/app\n        context: .\n        dockerfile: Dockerfile",
     );
     expect(yaml).not.toBe(devYaml);
     const dir = stackDir("built", yaml);
-    const text = runTool("plan", ["built"], dir);
-    expect(text.code).toBe(0);
-    expect(text.stdout).toContain(
+    const { plan } = await planner.plan("built", { dir });
+    expect(violatesMandatory(plan)).toBe(false);
+    expect(renderText(plan, "Pulumi.built.yaml")).toContain(
       "App image: build spec, not built offline: workloads show a placeholder digest of zeros (web -> registry.example.com/rightsize/app:web, worker -> registry.example.com/rightsize/app:worker)",
     );
-    const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
-    expect(runTool("render", ["built", "--out", out], dir).code).toBe(0);
+    const out = await rendered("built", dir);
     const image = (f: string) => parse(readFileSync(join(out, f), "utf8")).spec.template.spec.containers[0].image;
     expect(image("deployment-web.yaml")).toBe(`registry.example.com/rightsize/app@sha256:${"0".repeat(64)}`);
     expect(image("deployment-celery-worker-default.yaml")).toBe(`registry.example.com/rightsize/app@sha256:${"0".repeat(64)}`);
   });
 
-  it("exits 2 naming the key for 003's visibility timeout", () => {
+  it("rejects Celery's visibility timeout equal to the hard time limit, naming the key", async () => {
     const yaml = devYaml.replace("    taskEvents: true\n", "    taskEvents: true\n    visibilityTimeout: 3600\n");
     expect(yaml).not.toBe(devYaml);
-    const r = runTool("plan", ["bad"], stackDir("bad", yaml));
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain("celery.visibilityTimeout: 3600 s does not exceed task_time_limit 3600 s of celery.workers.default");
+    const e = await planner.plan("bad", { dir: stackDir("bad", yaml) }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(StackConfigInvalid);
+    expect((e as Error).message).toContain("celery.visibilityTimeout: 3600 s does not exceed task_time_limit 3600 s of celery.workers.default");
   });
 });
 
@@ -114,8 +122,7 @@ async function validators(): Promise<Record<string, new (o: unknown) => { valida
 
 describe("render: the app layer's objects", () => {
   it("dev's Deployments, Services, ConfigMaps, NetworkPolicies and PDBs validate against the Kubernetes schema", async () => {
-    const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
-    expect(runTool("render", ["dev", "--out", out]).code).toBe(0);
+    const out = await rendered("dev");
     const v = await validators();
     const checked: string[] = [];
     for (const f of readdirSync(out)) {
@@ -128,9 +135,8 @@ describe("render: the app layer's objects", () => {
     expect(checked).toEqual(expect.arrayContaining(["deployment-celery-beat.yaml", "deployment-playwright.yaml", "deployment-mailpit.yaml", "configmap-celery-config.yaml"]));
   });
 
-  it("writes the Celery ConfigMap, beat, pools, the browser service and extras for prod", () => {
-    const out = mkdtempSync(join(tmpdir(), "rightsize-render-"));
-    expect(runTool("render", ["prod", "--out", out]).code).toBe(0);
+  it("writes the Celery ConfigMap, beat, pools, the browser service and extras for prod", async () => {
+    const out = await rendered("prod");
     const files = readdirSync(out);
     expect(files).toEqual(
       expect.arrayContaining([

@@ -1,10 +1,15 @@
+// The data layer's tuning through plan's and render's library.
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT, runTool, stackDir } from "../helpers/run";
+import { StackConfigInvalid } from "../../tools/harness/errors";
+import { writeManifests } from "../../tools/harness/manifests";
+import { objectsOf, usePlanner } from "../helpers/plan";
+import { shippedStack, stackDir } from "../helpers/run";
 
-const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+const devYaml = shippedStack("dev");
+const planner = usePlanner();
 
 
 interface PlanWorkload {
@@ -14,10 +19,8 @@ interface PlanWorkload {
 }
 
 describe("plan shows the data layer's tuning", () => {
-  it("dev --json: 003's machine, tuning spelled as each program spells it", () => {
-    const r = runTool("plan", ["dev", "--json"]);
-    expect(r.code).toBe(0);
-    const p = JSON.parse(r.stdout);
+  it("dev --json: an 8-core, 16Gi node, tuning spelled as each program spells it", async () => {
+    const p = JSON.parse(JSON.stringify((await planner.plan("dev")).plan));
     const w = (name: string): PlanWorkload => p.workloads.find((x: PlanWorkload) => x.name === name);
     expect(w("postgres").kind).toBe("StatefulSet");
     expect(w("postgres").tuning).toMatchObject({ shared_buffers: "384MB", effective_cache_size: "1152MB", work_mem: "4MB", max_connections: 100, jit: "off" });
@@ -46,20 +49,18 @@ describe("plan shows the data layer's tuning", () => {
     ],
   ];
   for (const [what, edit, message] of bad) {
-    it(`exits 2 naming the key for ${what}`, () => {
+    it(`rejects ${what}, naming the key`, async () => {
       const edited = edit(devYaml);
       expect(edited).not.toBe(devYaml);
-      const r = runTool("plan", ["bad"], stackDir("bad", edited));
-      expect(r.code).toBe(2);
-      expect(r.stderr).toContain(message);
-      expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(r.stdout).toBe("");
+      const e = await planner.plan("bad", { dir: stackDir("bad", edited) }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(StackConfigInvalid);
+      expect((e as Error).message).toContain(message);
     });
   }
 
-  it("render writes the real postgresql.conf and redis.conf, and no secret value", () => {
+  it("render writes the real postgresql.conf and redis.conf, and no secret value", async () => {
     const out = mkdtempSync(join(tmpdir(), "rightsize-render-data-"));
-    expect(runTool("render", ["dev", "--out", out]).code).toBe(0);
+    writeManifests(await objectsOf("dev"), out);
     const pg = readFileSync(join(out, "configmap-postgres-config.yaml"), "utf8");
     expect(pg).toContain("shared_buffers = 384MB");
     const redis = readFileSync(join(out, "configmap-redis-broker-config.yaml"), "utf8");
