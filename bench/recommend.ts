@@ -4,9 +4,9 @@
 import { rmSync } from "node:fs";
 import { dirname } from "node:path";
 import { fetchAnswers, queries } from "../tools/recommend/prometheus";
-import { backfill, servePrometheus } from "../test/real/prometheus/server";
-import { benchScenario, DAY } from "../test/real/prometheus/scenario";
-import { missingPackages, TOOLS } from "../test/real/support";
+import { missingPackages, TOOLS } from "./support/processes";
+import { benchScenario, DAY } from "./support/prometheus/scenario";
+import { backfill, servePrometheus } from "./support/prometheus/server";
 import { fmtMs, median, run, type Sample, table } from "./measure";
 
 const ROUNDS = Number(process.env.BENCH_RECOMMEND_ROUNDS ?? 3);

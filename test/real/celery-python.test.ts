@@ -2,12 +2,12 @@
 // python3 compiles them, pyflakes finds nothing in them, and the probes behave as the pods need, run
 // against a state directory and a broker port of the test's own.
 import { mkdtempSync, readdirSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
+import { type AddressInfo, createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FILES, PROBE_VALUES, PYTHON_DIR, renderBeatScheduler, renderProbes } from "../../components/celery/module";
-import { freePort, missingPackages, PYTHON, reportMissing, run, TOOLS } from "./support";
+import { missingPackages, PYTHON, reportMissing, run, TOOLS, unusedPort } from "./support";
 
 const PYFLAKES = { bin: "/usr/bin/pyflakes3", pkg: "pyflakes3" } as const;
 const skip = reportMissing("celery python", missingPackages([TOOLS.python, PYFLAKES]));
@@ -60,10 +60,11 @@ describe.skipIf(skip)("the Celery pods' Python files", () => {
     };
 
     beforeAll(async () => {
-      openPort = await freePort();
-      closedPort = await freePort();
+      // The broker stand-in listens on a port it chose; the closed port is one nothing listens on.
       broker = createServer((s) => s.end());
-      await new Promise<void>((ok) => broker.listen(openPort, "127.0.0.1", ok));
+      await new Promise<void>((ok) => broker.listen(0, "127.0.0.1", ok));
+      openPort = (broker.address() as AddressInfo).port;
+      closedPort = await unusedPort();
     });
     afterAll(() => new Promise<void>((ok) => broker.close(() => ok())));
 

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirepassLine } from "../../components/redis/tuning";
-import { configMapFile, freePort, type Rendered, run, start, type Started, TOOLS, waitFor } from "./support";
+import { configMapFile, type Rendered, run, start, startOnFreePort, type Started, stop, StopWaiting, TOOLS, waitFor } from "./support";
 
 export const FIXTURES = join(__dirname, "fixtures");
 
@@ -28,7 +28,7 @@ export async function celerySandbox(r: Rendered, password: string): Promise<Cele
   const state = join(root, "state");
   mkdirSync(pkg);
   mkdirSync(state);
-  const port = await freePort();
+  const { port, redis } = await startOnFreePort((p) => startBroker(root, r, password, p));
   const cm = r.get("ConfigMap", "celery-config") as { data: Record<string, string> };
   for (const [name, text] of Object.entries(cm.data)) {
     writeFileSync(
@@ -39,12 +39,31 @@ export async function celerySandbox(r: Rendered, password: string): Promise<Cele
         .replace('STATE_DIR = "/run/celery"', `STATE_DIR = ${JSON.stringify(state)}`),
     );
   }
+  const cli = brokerCli(port, password);
+  const env = (pool?: string) => ({ PYTHONPATH: `${pkg}:${FIXTURES}`, REDIS_PASSWORD: password, PYTHONDONTWRITEBYTECODE: "1", ...(pool ? { RIGHTSIZE_CELERY_POOL: pool } : {}) });
+  return { root, pkg, state, port, redis, env, cli };
+}
+
+const brokerCli =
+  (port: number, password: string) =>
+  (...args: string[]) =>
+    run(TOOLS.redisCli.bin, ["-p", String(port), ...args], { env: { REDISCLI_AUTH: password } });
+
+/** redis-server from the rendered broker config on `port`; throws when it exits before it answers. */
+async function startBroker(root: string, r: Rendered, password: string, port: number): Promise<{ port: number; redis: Started }> {
   const brokerConf = configMapFile(r.get("ConfigMap", "redis-broker-config"), "redis.conf");
   writeFileSync(join(root, "auth.conf"), requirepassLine(password));
   writeFileSync(join(root, "redis.conf"), brokerConf.replace(/^dir .*$/m, `dir ${root}`).replace(/^include .*auth\.conf$/m, `include ${join(root, "auth.conf")}`));
   const redis = start(TOOLS.redisServer.bin, [join(root, "redis.conf"), "--port", String(port), "--bind", "127.0.0.1"]);
-  const cli = (...args: string[]) => run(TOOLS.redisCli.bin, ["-p", String(port), ...args], { env: { REDISCLI_AUTH: password } });
-  await waitFor("redis-server", 30, () => (cli("PING").stdout.trim() === "PONG" ? true : undefined));
-  const env = (pool?: string) => ({ PYTHONPATH: `${pkg}:${FIXTURES}`, REDIS_PASSWORD: password, PYTHONDONTWRITEBYTECODE: "1", ...(pool ? { RIGHTSIZE_CELERY_POOL: pool } : {}) });
-  return { root, pkg, state, port, redis, env, cli };
+  const cli = brokerCli(port, password);
+  try {
+    await waitFor("redis-server", 30, () => {
+      if (redis.proc.exitCode !== null) throw new StopWaiting(`redis-server exited ${redis.proc.exitCode}: ${redis.output().slice(-500)}`);
+      return cli("PING").stdout.trim() === "PONG" ? true : undefined;
+    });
+  } catch (e) {
+    await stop(redis);
+    throw e;
+  }
+  return { port, redis };
 }

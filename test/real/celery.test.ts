@@ -91,10 +91,12 @@ describe.skipIf(skip)("Celery with the dev stack's settings module", () => {
     expect(probe(liveness).code).toBe(0);
     await stop(celery!);
     expect(probe(container.readinessProbe.exec.command).code).toBe(1);
-    // With the broker answering, a heartbeat older than the limit means a stuck worker.
-    await new Promise((res) => setTimeout(res, 2100));
-    const stale = probe([...liveness.slice(0, -1), "1"]);
-    expect(stale.code, stale.stdout).toBe(1);
+    // With the broker answering, a heartbeat older than the limit (1 s here) means a stuck worker: the
+    // stopped worker's last heartbeat ages past it within a few seconds.
+    const stale = await waitFor("the liveness probe to call the heartbeat stale", 15, () => {
+      const p = probe([...liveness.slice(0, -1), "1"]);
+      return p.code === 1 ? p : undefined;
+    });
     expect(stale.stdout).toContain("the worker is stuck");
   });
 });

@@ -7,9 +7,9 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { ROOT, runTool } from "../helpers/run";
-import { backfill, type RunningPrometheus, servePrometheus } from "./prometheus/server";
-import { DAY, prodScenario, tightScenario } from "./prometheus/scenario";
-import { freePort, missingPackages, reportMissing, stopAll, TOOLS } from "./support";
+import { backfill, type RunningPrometheus, servePrometheus } from "../../bench/support/prometheus/server";
+import { DAY, prodScenario, tightScenario } from "../../bench/support/prometheus/scenario";
+import { missingPackages, reportMissing, stopAll, TOOLS, unusedPort } from "./support";
 
 const skip = reportMissing("recommend against Prometheus", missingPackages([TOOLS.prometheus, TOOLS.promtool]));
 const MiB = 1024 ** 2;
@@ -215,7 +215,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("Prometheus down: exit 4 with the URL and the connection error, no stack trace", async () => {
-    const url = `http://127.0.0.1:${await freePort()}`;
+    // A port nothing listens on: the connection is refused.
+    const url = `http://127.0.0.1:${await unusedPort()}`;
     const r = runTool("recommend", ["prod", "--prometheus", url]);
     expect(r.code).toBe(4);
     // After the placeholder note for prod's unset credentials, the error is a line of its own.

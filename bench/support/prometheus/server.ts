@@ -1,10 +1,10 @@
-// A real Prometheus for the tests and the bench: series backfilled with promtool into a fresh TSDB,
-// served on a free loopback port, stopped when done.
+// A real Prometheus for the bench and the real-software tests: series backfilled with promtool into a
+// fresh TSDB, served on a free loopback port, stopped when done.
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, start, type Started, stop, TOOLS, waitFor } from "../support";
+import { start, startOnFreePort, type Started, stop, StopWaiting, TOOLS, waitFor } from "../processes";
 import { type ContainerSeries, writeOpenMetrics } from "./openmetrics";
 
 export interface RunningPrometheus {
@@ -31,8 +31,11 @@ export function backfill(series: readonly ContainerSeries[], step: number, end =
 }
 
 /** Serves a TSDB directory; `flags` are extra server flags (e.g. a low --query.max-samples). */
-export async function servePrometheus(dataDir: string, flags: string[] = []): Promise<RunningPrometheus> {
-  const port = await freePort();
+export function servePrometheus(dataDir: string, flags: string[] = []): Promise<RunningPrometheus> {
+  return startOnFreePort((port) => servePrometheusOn(port, dataDir, flags));
+}
+
+async function servePrometheusOn(port: number, dataDir: string, flags: string[]): Promise<RunningPrometheus> {
   const config = join(dataDir, "..", `prometheus-${port}.yml`);
   // No scrape jobs: the backfilled blocks are all it serves.
   writeFileSync(config, "global: {}\n");
@@ -44,10 +47,16 @@ export async function servePrometheus(dataDir: string, flags: string[] = []): Pr
     `--web.listen-address=127.0.0.1:${port}`,
     ...flags,
   ]);
-  await waitFor(() => `Prometheus at ${url}/-/ready:\n${server.output().slice(-2000)}`, 60, async () => {
-    if (server.proc.exitCode !== null) throw new Error(`prometheus exited ${server.proc.exitCode}`);
-    const res = await fetch(`${url}/-/ready`).catch(() => undefined);
-    return res?.ok ? true : undefined;
-  });
+  try {
+    await waitFor(() => `Prometheus at ${url}/-/ready:\n${server.output().slice(-2000)}`, 60, async () => {
+      // Exited: most likely the port was taken between choosing and binding it; startOnFreePort retries.
+      if (server.proc.exitCode !== null) throw new StopWaiting(`prometheus exited ${server.proc.exitCode}: ${server.output().slice(-500)}`);
+      const res = await fetch(`${url}/-/ready`).catch(() => undefined);
+      return res?.ok ? true : undefined;
+    });
+  } catch (e) {
+    await stop(server);
+    throw e;
+  }
   return { url, dataDir, stop: () => stop(server) };
 }
