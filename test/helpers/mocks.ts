@@ -19,8 +19,4 @@ export async function collect(build: () => unknown): Promise<{ objects: K8sObjec
   return { resources, objects: resources.filter((r) => r.type.startsWith("kubernetes:") && r.inputs.kind).map((r) => r.inputs) };
 }
 
-export function find(objects: K8sObject[], kind: string, name: string): K8sObject {
-  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
-  if (!o) throw new Error(`no ${kind} ${name} among ${objects.map((x) => `${x.kind}/${x.metadata?.name}`).join(", ")}`);
-  return o;
-}
+export { find } from "./objects";

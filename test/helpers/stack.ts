@@ -1,4 +1,5 @@
 // A compliant baseline stack config; tests change one thing at a time.
+import { credentialPaths } from "../../config/credentials";
 import { formatIssue } from "../../config/issues";
 import type { RawStack } from "../../config/parse";
 import { parseStack } from "../../components/platform/checks";
@@ -20,8 +21,9 @@ export function baseValues(): Record<string, any> {
   };
 }
 
-/** The top-level keys that hold credentials: a prod stack stores them encrypted. */
-export const PROD_SECRET_KEYS = ["postgres", "redis", "meilisearch"];
+
+/** Kubernetes-shaped resources from four quantities. */
+export const resources = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });
 
 /** Credentials in the baseline; tests look for them in every rendered object to prove none leaks. */
 export const DEV_SECRETS = {
@@ -30,6 +32,9 @@ export const DEV_SECRETS = {
   redisCache: "redis-secret-9b1f7e3d5a",
   meilisearch: "meili-secret-4c6a8e0b2d",
 } as const;
+
+/** The top-level keys that hold the baseline's credentials (config/credentials' list): a prod stack stores them encrypted. */
+export const PROD_SECRET_KEYS = [...new Set(credentialPaths(baseValues()).map((p) => p.split(".")[0]!))];
 
 export function raw(values: Record<string, unknown>, stack = "dev", secretKeys: string[] = []): RawStack {
   return { stack, values, secretKeys: new Set(secretKeys) };

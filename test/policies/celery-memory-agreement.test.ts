@@ -8,11 +8,11 @@ import { TUNING_KEY } from "../../model/annotations";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { formatMemory } from "../../model/quantity";
 import { messages } from "../helpers/policy";
-import { baseValues, problems, set, valid } from "../helpers/stack";
+import { baseValues, problems, resources, set, valid } from "../helpers/stack";
 import { changed } from "./fixtures";
 
 const POLICY = "rightsize-enforce-celery-memory-fit";
-const res = (memory: string) => ({ requests: { cpu: "500m", memory }, limits: { cpu: "4", memory } });
+const res = (memory: string) => resources("500m", memory, "4", memory);
 const stack = (p: Record<string, unknown>) => set(baseValues(), "celery", { workers: { pool: p } });
 
 /** What the config check says about a pool's cap: does it reject it for the memory fit? */

@@ -1,5 +1,6 @@
 // A compliant baseline stack, written as the components write their objects (ANNOTATION conventions in
 // components/shared/labels.ts): every policy passes on it, and each test changes one thing.
+import { find } from "../helpers/objects";
 import { ANNOTATION } from "../../model/annotations";
 import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../../model/budget";
 import type { K8sObject } from "../../model/k8s";
@@ -183,11 +184,7 @@ export function baseline(): K8sObject[] {
   ];
 }
 
-export function find(objects: K8sObject[], kind: string, name: string): any {
-  const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
-  if (!o) throw new Error(`no ${kind} ${name}`);
-  return o;
-}
+export { find };
 
 /** The baseline with one object changed in place. */
 export function changed(kind: string, name: string, edit: (o: any) => void): K8sObject[] {

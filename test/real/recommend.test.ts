@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { ROOT, runTool } from "../helpers/run";
+import { edited, ROOT, runTool, stackDir } from "../helpers/run";
 import { backfill, type RunningPrometheus, servePrometheus } from "../../bench/support/prometheus/server";
 import { DAY, prodScenario, tightScenario } from "../../bench/support/prometheus/scenario";
 import { missingPackages, reportMissing, stopAll, TOOLS, unusedPort } from "./support";
@@ -16,11 +16,8 @@ const MiB = 1024 ** 2;
 const prodYaml = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
 /** A folder holding prod's stack file with another namespace (and the same everything else). */
-function stackDir(namespace: string, edit: (y: string) => string = (y) => y): string {
-  const dir = mkdtempSync(join(tmpdir(), `rightsize-rec-${namespace}-`));
-  writeFileSync(join(dir, "Pulumi.prod.yaml"), edit(prodYaml.replace(/^  rightsize:namespace: rightsize$/m, `  rightsize:namespace: ${namespace}`)));
-  return dir;
-}
+const prodIn = (namespace: string, edit: (y: string) => string = (y) => y): string =>
+  stackDir("prod", edit(edited(prodYaml, [["  rightsize:namespace: rightsize\n", `  rightsize:namespace: ${namespace}\n`]])));
 
 interface Rec {
   workloads: { name: string; usage: any; current: any; proposed: any; cpu: { action: string; reason: string }; memory: { action: string; reason: string }; tuning: { key: string; before: unknown; after: unknown; reduced: boolean }[] }[];
@@ -150,7 +147,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("--usage with empty results (a namespace with no series) keeps everything and changes nothing", async () => {
-    const dir = stackDir("rightsize-empty");
+    const dir = prodIn("rightsize-empty");
     const printed = runTool("recommend", ["prod", "--print-queries"], dir);
     const captured: Record<string, unknown> = {};
     for (const [name, q] of Object.entries(JSON.parse(printed.stdout) as Record<string, string>)) {
@@ -165,7 +162,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("a proposal that would not fit the budget: exit 1, the node budget fails, it names what to trade, --write refuses", () => {
-    const dir = stackDir("rightsize-tight");
+    const dir = prodIn("rightsize-tight");
     const before = readFileSync(join(dir, "Pulumi.prod.yaml"), "utf8");
     expect(runTool("plan", ["prod"], dir).code).toBe(0);
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--write"], dir);
@@ -180,7 +177,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("a proposal the config validation rejects keeps that workload's values with the reason; the rest is planned (markdown)", () => {
-    const dir = stackDir("rightsize-small");
+    const dir = prodIn("rightsize-small");
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--markdown"], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("### rightsize recommend: `prod` (no mandatory violation");
@@ -191,7 +188,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("--write edits Pulumi.prod.yaml in place, keeping comments and key order, and plan then shows the proposal", () => {
-    const dir = stackDir("rightsize");
+    const dir = prodIn("rightsize");
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--write"], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Written to Pulumi.prod.yaml (comments and key order kept).");

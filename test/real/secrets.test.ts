@@ -2,13 +2,13 @@
 // its throwaway credentials in plain text, which makes them easy to look for; prod's are `secure:` values,
 // which the shipped file leaves out, so prod runs from a copy with them set as a deployment has them.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
 import { credentialPaths } from "../../config/credentials";
-import { ROOT, runTool, REGISTER } from "../helpers/run";
+import { REGISTER, ROOT, runTool, stackDir } from "../helpers/run";
 
 /** Every credential in a stack file: plain values under password/masterKey keys, and `secure:` ciphertexts. */
 function secretsIn(stack: string, dir = ROOT): string[] {
@@ -25,7 +25,7 @@ function secretsIn(stack: string, dir = ROOT): string[] {
 }
 
 /** Where to run a stack from: prod from a copy whose credentials are set as `secure:` ciphertexts. */
-function stackDir(stack: string): string {
+function runDirOf(stack: string): string {
   if (stack !== "prod") return ROOT;
   const doc = parse(readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8"));
   const values = Object.fromEntries(Object.entries(doc.config).map(([k, v]) => [k.replace(/^rightsize:/, ""), v]));
@@ -35,13 +35,11 @@ function stackDir(stack: string): string {
     for (const k of rest.slice(0, -1)) o = o[k];
     o[rest.at(-1)!] = { secure: `v1:${Buffer.from(`ciphertext-of-${path}-0123456789`).toString("base64")}` };
   }
-  const dir = mkdtempSync(join(tmpdir(), "rightsize-secrets-prod-"));
-  writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify(doc));
-  return dir;
+  return stackDir("prod", stringify(doc));
 }
 
 describe.each(["dev", "prod"])("secrets of the %s stack", (stack) => {
-  const dir = stackDir(stack);
+  const dir = runDirOf(stack);
   const secrets = secretsIn(stack, dir);
   const leaks = (text: string) => secrets.filter((s) => text.includes(s));
 

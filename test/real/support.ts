@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { K8sObject } from "../../model/k8s";
+import { find } from "../helpers/objects";
 import { runTool } from "../helpers/run";
 
 export {
@@ -56,11 +57,7 @@ export function renderStack(stack: string): Rendered {
   const rendered: Rendered = {
     dir,
     objects,
-    get(kind, name) {
-      const o = objects.find((x) => x.kind === kind && x.metadata?.name === name);
-      if (!o) throw new Error(`stack ${stack} rendered no ${kind} ${name}`);
-      return o;
-    },
+    get: (kind, name) => find(objects, kind, name),
   };
   renders.set(stack, rendered);
   return rendered;

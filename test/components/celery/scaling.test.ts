@@ -8,9 +8,8 @@ import {
   tasksPerReplica,
 } from "../../../components/celery/scaling";
 import { celeryDbConnections, maxReplicas, minReplicas, softTimeLimit, terminationGracePeriod, visibilityTimeout } from "../../../components/celery/tuning";
-import { baseValues, problems, set, valid } from "../../helpers/stack";
+import { baseValues, problems, resources as res, set, valid } from "../../helpers/stack";
 
-const res = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });
 const withCelery = (celery: Record<string, unknown>) => set(set(baseValues(), "celery", celery), "postgres.maxConnections", 170);
 const config = (p: Record<string, unknown>, name = "scraping") => valid(withCelery({ workers: { [name]: p } })).celery!;
 const pool = (p: Record<string, unknown>, name = "scraping") => config(p, name).workers[name]!;

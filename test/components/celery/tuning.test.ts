@@ -13,9 +13,8 @@ import {
 } from "../../../components/celery/tuning";
 import { memoryBudgetKiB } from "../../../model/celery-memory";
 import { bytes, GiB, MiB } from "../../../model/units";
-import { baseValues, problems, set, valid } from "../../helpers/stack";
+import { baseValues, problems, resources as res, set, valid } from "../../helpers/stack";
 
-const res = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });
 
 /** A stack whose celery section is `celery`. */
 const withCelery = (celery: Record<string, unknown>) => set(baseValues(), "celery", celery);

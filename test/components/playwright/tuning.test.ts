@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { chromiumArgs, connectUrl, explainSessions, heapMiB, playwrightSettings, rendererHeapMiB, sessionsThatFit } from "../../../components/playwright/tuning";
-import { baseValues, problems, set, valid } from "../../helpers/stack";
+import { baseValues, problems, resources, set, valid } from "../../helpers/stack";
 
-const res = (memory: string, reqMemory = "1Gi") => ({ requests: { cpu: "500m", memory: reqMemory }, limits: { cpu: "2", memory } });
+const res = (memory: string, reqMemory = "1Gi") => resources("500m", reqMemory, "2", memory);
 const withPw = (p: Record<string, unknown>) => set(baseValues(), "playwright", p);
 const pw = (p: Record<string, unknown> = {}) => valid(withPw(p)).playwright!;
 
