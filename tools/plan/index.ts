@@ -5,14 +5,15 @@
 // Exit 0: no mandatory policy violated (and every data-bearing replacement acknowledged); 1: one is;
 // 2: the stack or policy config is invalid. The pack starts before the SDK, the program and the gRPC
 // stubs load.
-import { violatesMandatory, planStack } from "../capacity/plan-stack";
+import { planStack } from "../capacity/plan-stack";
 import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
-import { EXIT, main, noteMissingSecrets, UsageError } from "../harness/cli";
+import { main, noteMissingSecrets, UsageError } from "../harness/cli";
 import { startPolicyPack } from "../harness/pack-process";
 import { readPolicyConfigFile } from "../harness/policy-config";
 import { readStackFile } from "../harness/stackfile";
-import { pendingAcknowledgements, renderChangesMarkdown, renderChangesText } from "./changes-report";
+import { renderChangesMarkdown, renderChangesText } from "./changes-report";
 import { renderMarkdown, renderText } from "./report";
+import { planExitCode } from "./verdict";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>] [--placeholder-secrets] [--base <render dir|git ref> [--acknowledge <Kind/name>]...]";
@@ -71,8 +72,7 @@ export async function plan(argv: string[]): Promise<number> {
     if (args.format === "json") process.stdout.write(`${JSON.stringify(edit ? { ...p, changes: { base: args.base, objects: edit } } : p, null, 2)}\n`);
     else if (args.format === "markdown") process.stdout.write(renderMarkdown(p, stackFile) + (edit ? renderChangesMarkdown(edit, args.base!) : ""));
     else process.stdout.write(renderText(p, stackFile) + (edit ? renderChangesText(edit, args.base!) : ""));
-    if (violatesMandatory(p)) return EXIT.violation;
-    return edit && pendingAcknowledgements(edit).length > 0 ? EXIT.violation : EXIT.ok;
+    return planExitCode(p, edit);
   } finally {
     pack.close();
   }

@@ -12,6 +12,7 @@ import { writeManifests } from "../../../tools/harness/manifests";
 import { PolicyConfigError } from "../../../tools/harness/policy-config";
 import { StackFileError } from "../../../tools/harness/stackfile";
 import { renderMarkdown, renderText } from "../../../tools/plan/report";
+import { planExitCode } from "../../../tools/plan/verdict";
 import { objectsOf, readStack, usePlanner } from "../../helpers/plan";
 import { edited, ROOT, runTool, shippedStack, stackDir } from "../../helpers/run";
 
@@ -82,6 +83,7 @@ describe("plan", () => {
   it("violates a mandatory policy when the stack outgrows its budget, and prints the policy's message", async () => {
     const { plan } = await planner.plan("big", { dir: stackDir("big", BIG) });
     expect(violatesMandatory(plan)).toBe(true);
+    expect(planExitCode(plan)).toBe(1);
     const text = renderText(plan, "Pulumi.big.yaml");
     expect(text).toMatch(/^  FAIL  rightsize-enforce-node-budget\s+mandatory, 1 violation\(s\)$/m);
     expect(text).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 28 pods cannot be packed onto 1 node).");
