@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { parseCommandArgs } from "../harness/args";
 import { EXIT, main } from "../harness/cli";
-import { readStackFile, StackFileError } from "../harness/stackfile";
+import { InputError } from "../harness/errors";
+import { readStackFile } from "../harness/stackfile";
 
 const USAGE = "usage: npm run kube-context -- <stack> <kubeconfig>";
 
@@ -29,26 +30,15 @@ export function contextProblem(kubeconfigText: string, context: string | undefin
 
 export async function kubeContext(argv: string[]): Promise<number> {
   const [stack, kubeconfig] = parseCommandArgs(argv, {}, 2, USAGE).positionals as [string, string];
-  let context: string | undefined;
-  try {
-    context = readStackFile(stack).config["kubernetes:context"];
-  } catch (e) {
-    if (!(e instanceof StackFileError)) throw e;
-    process.stderr.write(`${e.message}\n`);
-    return EXIT.config;
-  }
+  const context = readStackFile(stack).config["kubernetes:context"];
   let text: string;
   try {
     text = readFileSync(kubeconfig, "utf8");
   } catch {
-    process.stderr.write(`${kubeconfig}: cannot read the kubeconfig\n`);
-    return EXIT.config;
+    throw new InputError(`${kubeconfig}: cannot read the kubeconfig`);
   }
   const problem = contextProblem(text, context, `Pulumi.${stack}.yaml`);
-  if (problem) {
-    process.stderr.write(`${problem}\n`);
-    return EXIT.config;
-  }
+  if (problem) throw new InputError(problem);
   process.stdout.write(`the kubeconfig has context ${context ?? "(current-context)"} for stack ${stack}\n`);
   return EXIT.ok;
 }

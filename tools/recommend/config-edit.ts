@@ -1,23 +1,10 @@
-// A proposal as stack config edits: in memory (the proposed stack that plan's code runs), as the
-// `pulumi config set --path` commands a user types, and in Pulumi.<stack>.yaml itself (`--write`),
-// keeping its comments and key order through the yaml package's Document API.
-import { readFileSync, writeFileSync } from "node:fs";
-import { isMap, parseDocument } from "yaml";
-import { parseStack } from "../../components/platform/checks";
-import { formatIssue } from "../../config/issues";
-import { rawStackFrom } from "../../config/raw";
+// A proposal's resources as stack config edits (applied, printed and written by the harness' stack-file
+// editor).
 import { formatCpu, formatMemory } from "../../model/quantity";
-import type { StackFile } from "../harness/stackfile";
+import type { ConfigChange } from "../harness/stackfile-edit";
 import type { Resources } from "./strategy";
 
-export interface ConfigChange {
-  /** Dotted path under `rightsize:`, e.g. `celery.workers.default.resources.limits.memory`. */
-  path: string;
-  /** The Kubernetes quantity, as written to config. */
-  value: string;
-  /** The current value, as a quantity; undefined when it was unset. */
-  from?: string;
-}
+export type { ConfigChange };
 
 /** The fields that differ between current and proposed, under `<configKey>.resources`. */
 export function changesOf(configKey: string, current: Resources, proposed: Resources): ConfigChange[] {
@@ -32,54 +19,4 @@ export function changesOf(configKey: string, current: Resources, proposed: Resou
     }
   }
   return out;
-}
-
-/** The stack file's key for a top-level config key: as written there (`rightsize:web` or `web`). */
-function fileKey(keys: Iterable<string>, top: string): string {
-  for (const k of keys) if (k === `rightsize:${top}` || k === top) return k;
-  return `rightsize:${top}`;
-}
-
-/** The stack's config values with the changes applied, as the CLI would hand them to the program. */
-export function applyToConfig(file: StackFile, changes: readonly ConfigChange[]): StackFile {
-  const config = { ...file.config };
-  for (const c of changes) {
-    const [top, ...rest] = c.path.split(".");
-    const key = `rightsize:${top}`;
-    const value = config[key] === undefined ? {} : (JSON.parse(config[key]!) as Record<string, unknown>);
-    let o = value;
-    for (const k of rest.slice(0, -1)) {
-      if (!o[k] || typeof o[k] !== "object") o[k] = {};
-      o = o[k] as Record<string, unknown>;
-    }
-    o[rest.at(-1)!] = c.value;
-    config[key] = JSON.stringify(value);
-  }
-  return { ...file, config };
-}
-
-/**
- * The stack config's problems as the program would print them (`key.path: message`), from the same
- * parser the program's loader calls; [] when it is valid. Cheap, so proposals are checked before planning.
- */
-export function configProblems(file: StackFile): string[] {
-  const r = parseStack(rawStackFrom(file.stack, file.config, (k: string) => file.secretKeys.includes(k)));
-  return r.ok ? [] : r.issues.map(formatIssue);
-}
-
-/** `pulumi config set --path <key> <value> -s <stack>`, one per change. */
-export function commandsFor(stack: string, changes: readonly ConfigChange[]): string[] {
-  return changes.map((c) => `pulumi config set --path ${c.path} ${c.value} -s ${stack}`);
-}
-
-/** Edits Pulumi.<stack>.yaml in place: comments, key order and every other value stay as they were. */
-export function writeStackFile(path: string, changes: readonly ConfigChange[]): void {
-  const doc = parseDocument(readFileSync(path, "utf8"));
-  const config = doc.get("config");
-  const keys = isMap(config) ? config.items.map((i) => String((i.key as { value?: unknown })?.value ?? i.key)) : [];
-  for (const c of changes) {
-    const [top, ...rest] = c.path.split(".");
-    doc.setIn(["config", fileKey(keys, top!), ...rest], c.value);
-  }
-  writeFileSync(path, doc.toString());
 }

@@ -14,7 +14,7 @@ import { readPolicyConfigFile } from "../harness/policy-config";
 import { readStackFile } from "../harness/stackfile";
 import type { ProposedInput, ProposedOutput } from "./proposed";
 import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./build";
-import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./config-edit";
+import { applyToConfig, commandsFor, configProblems, writeStackFile } from "../harness/stackfile-edit";
 import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile } from "./prometheus";
 import { renderRecommendMarkdown, renderRecommendText } from "./render";
 import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./strategy";

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { bytes, MiB, millicores } from "../../../model/units";
-import { applyToConfig, changesOf, commandsFor, writeStackFile } from "../../../tools/recommend/config-edit";
+import { applyToConfig, commandsFor, writeStackFile } from "../../../tools/harness/stackfile-edit";
+import { changesOf } from "../../../tools/recommend/config-edit";
 import type { Resources } from "../../../tools/recommend/strategy";
 
 const r = (rc: number, rm: number, lc: number, lm: number): Resources => ({
