@@ -10,7 +10,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The real-software suite has its own command (npm run test:real) and needs Debian packages.
     exclude: ["test/real/**", "**/node_modules/**"],
-    // Tool tests start the program in a child process; the default 5 s is too tight on a busy 2-core box.
+    // A test that plans a stack runs the program and the pack's exchange (a few seconds on a busy
+    // 2-core box; the few that spawn a command, more): the default 5 s is too tight.
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },
