@@ -6,7 +6,8 @@ import type { CeleryConfig, CeleryPoolConfig } from "../../config/schema/celery"
 import type { ConnectionDemand } from "../../model/connections";
 import { peakPods } from "../../model/rollout";
 import { celeryMemoryFit, childrenThatFit, kib, MEMORY_SHARE_PERCENT, memoryBudgetKiB } from "../../model/celery-memory";
-import { type Seconds, seconds } from "../../model/units";
+import { type Bytes, bytes, KiB, type Seconds, seconds } from "../../model/units";
+import type { UsageAccount } from "../../model/usage";
 
 /** Per-pool settings keyed as Celery spells them (visibility_timeout flattened from broker_transport_options). */
 export interface PoolSettings {
@@ -290,4 +291,18 @@ export function checkCelery(c: CeleryConfig | undefined): ConfigIssue[] {
     ...checkBeat(c),
     ...checkEnv("celery.beat", c.beat.env),
   ];
+}
+
+/** The usage model the pool's derivation sizes from: parent + concurrency x child memory. */
+export function poolUsage(p: CeleryPoolConfig): UsageAccount {
+  return { units: concurrency(p), fixed: p.parentMemory, perUnit: p.childMemory };
+}
+
+/**
+ * The smallest limit whose memory side gives `children` children of `perChild` beside the parent: the
+ * inverse of childrenThatFit (the planned share of the limit must hold them, KiB rounded as Celery takes it).
+ */
+export function poolLimitFor(p: CeleryPoolConfig, children: number, perChild: Bytes): Bytes {
+  const needKiB = children * kib(perChild) + kib(p.parentMemory);
+  return bytes(Math.ceil((needKiB * KiB * 100) / MEMORY_SHARE_PERCENT));
 }

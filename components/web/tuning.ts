@@ -5,6 +5,7 @@ import type { WebConfig } from "../../config/schema/web";
 import type { ConnectionDemand } from "../../model/connections";
 import { peakPods } from "../../model/rollout";
 import { type Bytes, bytes, type Millicores, type Seconds, seconds } from "../../model/units";
+import type { UsageAccount } from "../../model/usage";
 
 /** Settings keyed as gunicorn spells them, in the order they are written to gunicorn.conf.py. */
 export interface GunicornSettings {
@@ -131,4 +132,14 @@ export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand
     connections,
     explain: `${key}: (${pods} pods + ${surge} surge) x ${workers} gunicorn workers x (${poolSize} pool + ${maxOverflow} overflow) = ${connections}`,
   };
+}
+
+/** The usage model gunicorn's derivation sizes from: master + workers x worker memory. */
+export function webUsage(w: WebConfig): UsageAccount {
+  return { units: gunicornSettings(w).workers, fixed: w.gunicorn.masterMemory, perUnit: w.gunicorn.workerMemory };
+}
+
+/** The smallest limit whose memory side gives `workers` workers of `perWorker` (the inverse of memoryBoundWorkers). */
+export function webLimitFor(w: WebConfig, workers: number, perWorker: Bytes): Bytes {
+  return bytes(w.gunicorn.masterMemory + workers * perWorker);
 }
