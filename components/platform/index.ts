@@ -108,7 +108,7 @@ export class Platform extends pulumi.ComponentResource {
     const redis = (which: "broker" | "cache", config: StackConfig["redis"]["broker"]) =>
       new Redis(
         REDIS[which].name,
-        { ...data, config, image: c.images.redis, port: REDIS[which].port, secretName: REDIS[which].secret, passwordKey: REDIS[which].passwordKey },
+        { ...data, config, configKey: `redis.${which}`, image: c.images.redis, port: REDIS[which].port, secretName: REDIS[which].secret, passwordKey: REDIS[which].passwordKey },
         { parent: this },
       );
     this.redis = { broker: redis("broker", c.redis.broker), ...(c.redis.cache ? { cache: redis("cache", c.redis.cache) } : {}) };

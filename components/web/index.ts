@@ -1,16 +1,16 @@
 // The web service: Flask under gunicorn, with its settings derived from the container's limits.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
+import { configHash, podMetadata, workload } from "../shared/workload";
+import { WEB } from "./descriptor";
 import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod } from "./tuning";
 
 export interface WebServiceArgs {
@@ -20,6 +20,8 @@ export interface WebServiceArgs {
   readonly config: WebConfig;
   /** The app image (web target): a pinned reference, or the digest a build produced. */
   readonly image: pulumi.Input<string>;
+  /** The stack-config path of this workload, written on it for the tools. @default "web" */
+  readonly configKey?: string;
   /** UID the app image runs as. @default 10001 */
   readonly uid?: number;
   /** Resources that must exist first (the Namespace). @default [] */
@@ -49,15 +51,14 @@ export class WebService extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:app:WebService", name, {}, opts);
-    const a = { uid: 10001, dependsOn: [], clientOf: {}, ...args };
+    const a = { uid: 10001, dependsOn: [], clientOf: {}, configKey: "web", ...args };
     const client = a.clientOf;
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("web", name);
-    const selector = selectorLabels("web", name);
-
     this.settings = gunicornSettings(c);
+    const w = workload({ name, namespace: ns, label: "web", kind: WEB.kind, configKey: a.configKey, tuning: this.settings });
+    const { labels, selector } = w;
     const conf = renderGunicornConf(this.settings, explainWorkers(c));
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-gunicorn`,
@@ -78,22 +79,18 @@ export class WebService extends pulumi.ComponentResource {
     // three misses 15 s apart (45 s) before a restart.
     const liveness: Probe = { kind: "http", path: p.livenessPath, port: "http", periodSeconds: seconds(15), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
-    const annotations = { [ANNOTATION.component]: COMPONENT.web, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           // With an HPA the autoscaler owns the count; setting it here would reset it on every `pulumi up`.
           ...(c.autoscaling ? {} : { replicas: c.replicas }),
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", c.replicas),
           template: {
-            metadata: {
-              labels: { ...labels, ...APP_CLIENT_LABEL },
-              // A new gunicorn.conf.py rolls the pods.
-              annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex"), ...client.podAnnotations },
-            },
+            // A new gunicorn.conf.py rolls the pods.
+            metadata: podMetadata(w, configHash(conf), { labels: APP_CLIENT_LABEL, annotations: client.podAnnotations }),
             spec: {
               ...podDefaults({ uid: a.uid }),
               terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
