@@ -2,26 +2,30 @@
 // only reader of pulumi.Config and hands this the raw values.
 import { z } from "zod";
 import { type ConfigIssue, issue } from "./issues";
-import { explainMissingCredentials } from "./credentials";
+import { environmentOf, explainMissingCredentials } from "./credentials";
 import { closest } from "./nearest";
-import type { RawStack, StackCheck } from "./raw";
+import type { RawStack, StackRules } from "./raw";
 import { type StackConfig, stackSchema } from "./schema";
 
 export type { RawStack } from "./raw";
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
 
+const NO_RULES: StackRules = { checks: [], credentials: () => [] };
+
 /**
  * The shapes, then the cross-field checks the caller gives (components/platform/checks.ts has the
- * program's list; config/ parses and validates shapes only and knows no derivation).
+ * program's rules; config/ parses and validates shapes only and knows no derivation).
  */
-export function parseStackConfig(raw: RawStack, checks: readonly StackCheck[] = []): ParseResult {
+export function parseStackConfig(raw: RawStack, rules: StackRules = NO_RULES): ParseResult {
   const values = { ...raw.values };
   const parsed = stackSchema.safeParse(values, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: explainMissingCredentials(parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)), values, raw.stack) };
-  const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
-  const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
-  const issues = checks.flatMap((check) => check(config, raw));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((i) => fromZod(i, stackSchema));
+    return { ok: false, issues: explainMissingCredentials(issues, rules.credentials(values), values, raw.stack) };
+  }
+  const config: StackConfig = { ...parsed.data, environment: environmentOf(parsed.data.environment, raw.stack), stack: raw.stack };
+  const issues = rules.checks.flatMap((check) => check(config, raw));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
 
