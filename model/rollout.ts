@@ -45,3 +45,13 @@ export function surgePods(o: K8sObject, replicas: number): number {
   if (m) return Math.ceil((replicas * Number(m[1])) / 100);
   return Number(surge) || 0;
 }
+
+/** An HPA's minimum when the stack config gives none: the replicas asked for, and never 0 (an HPA cannot idle). */
+export function autoscalerMin(minReplicas: number | undefined, replicas: number): number {
+  return minReplicas ?? Math.max(1, replicas);
+}
+
+/** The most pods a workload runs at rest: its replicas, or its autoscaler's maximum when that is more. */
+export function mostReplicas(replicas: number, autoscalerMax: number | undefined): number {
+  return Math.max(replicas, autoscalerMax ?? 0);
+}

@@ -14,7 +14,7 @@ import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } 
 import { allowIngress } from "../shared/wiring";
 import { configHash, podMetadata, workload } from "../shared/workload";
 import { POSTGRES as DESCRIPTOR } from "./descriptor";
-import { type PostgresSettings, postgresSettings, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
+import { type PostgresSettings, postgresSettings, postgresTuning, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
 
 export interface PostgresArgs {
   /** Namespace every object goes into. */
@@ -37,7 +37,7 @@ const CONF_DIR = "/etc/postgresql";
 const DATA_DIR = "/var/lib/postgresql/data";
 // A subdirectory: initdb refuses a mount point's root when it holds lost+found.
 const PGDATA = `${DATA_DIR}/pgdata`;
-const SOCKET_DIR = "/var/run/postgresql";
+const SOCKET_DIR = POSTGRES.socketDir;
 
 /** pg_isready over the socket: 0 accepting, 1 rejecting (starting up or in crash recovery), 2 no answer. */
 const PG_ISREADY = `pg_isready -q -h ${SOCKET_DIR} -p ${POSTGRES.port}`;
@@ -60,12 +60,14 @@ export class Postgres extends pulumi.ComponentResource {
     this.secretName = a.secretName;
     this.host = name;
 
-    this.settings = postgresSettings(c);
+    // One derivation for the settings and the config file's explanation of them.
+    const tuning = postgresTuning(c);
+    this.settings = postgresSettings(c, tuning);
     // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
     const waitFor = awaitTimeout(c.probes.startupTimeout);
     const w = workload({ name, namespace: ns, label: "postgres", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: this.settings, annotations: waitFor });
     const { labels, selector } = w;
-    const conf = renderPostgresConf(c);
+    const conf = renderPostgresConf(c, tuning);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       { metadata: { name: `${name}-config`, namespace: ns, labels }, data: { "postgresql.conf": conf } },

@@ -4,14 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
-import { rollingUpdate } from "../../model/rollout";
+import { autoscalerMin, rollingUpdate } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
 import { configHash, podMetadata, workload } from "../shared/workload";
 import { WEB } from "./descriptor";
-import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod } from "./tuning";
+import { type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod, workerCount } from "./tuning";
 
 export interface WebServiceArgs {
   /** Namespace every object goes into. */
@@ -56,10 +56,11 @@ export class WebService extends pulumi.ComponentResource {
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    this.settings = gunicornSettings(c);
+    const workers = workerCount(c);
+    this.settings = gunicornSettings(c, workers);
     const w = workload({ name, namespace: ns, label: "web", kind: WEB.kind, configKey: a.configKey, tuning: this.settings });
     const { labels, selector } = w;
-    const conf = renderGunicornConf(this.settings, explainWorkers(c));
+    const conf = renderGunicornConf(this.settings, workers.why);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-gunicorn`,
       { metadata: { name: `${name}-gunicorn`, namespace: ns, labels }, data: { "gunicorn.conf.py": conf } },
@@ -138,7 +139,7 @@ export class WebService extends pulumi.ComponentResource {
           metadata: { name, namespace: ns, labels },
           spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-            minReplicas: as.minReplicas ?? Math.max(1, c.replicas),
+            minReplicas: autoscalerMin(as.minReplicas, c.replicas),
             maxReplicas: as.maxReplicas,
             metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: as.targetCPUUtilization } } }],
           },

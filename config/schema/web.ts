@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { autoscalerMin } from "../../model/rollout";
 import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS } from "./common";
 
 /** `web`: Flask under gunicorn. Defaults are 000's corrected production numbers. */
@@ -75,7 +76,7 @@ export const webSchema = z
     }
     const a = w.autoscaling;
     if (a) {
-      const min = a.minReplicas ?? Math.max(1, w.replicas);
+      const min = autoscalerMin(a.minReplicas, w.replicas);
       if (a.maxReplicas < min) {
         ctx.addIssue({
           code: "custom",

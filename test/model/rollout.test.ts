@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { autoscaledRollingUpdate, peakPods, rollingUpdate, surgePods } from "../../model/rollout";
+import { autoscaledRollingUpdate, autoscalerMin, mostReplicas, peakPods, rollingUpdate, surgePods } from "../../model/rollout";
 
 const deployment = (strategy: unknown) => ({ kind: "Deployment", spec: { strategy } });
 
@@ -17,5 +17,18 @@ describe("the surge an autoscaled Deployment is written with", () => {
 
   it("is one pod for a stateless service, as without an autoscaler", () => {
     expect(autoscaledRollingUpdate("one-at-a-time").rollingUpdate.maxSurge).toBe(1);
+  });
+});
+
+describe("autoscalerMin and mostReplicas", () => {
+  it("an HPA without minReplicas starts at the replicas asked for, never below 1", () => {
+    expect(autoscalerMin(undefined, 3)).toBe(3);
+    expect(autoscalerMin(undefined, 0)).toBe(1);
+    expect(autoscalerMin(2, 5)).toBe(2);
+  });
+  it("the most pods at rest is the larger of the replicas and the autoscaler's max", () => {
+    expect(mostReplicas(2, undefined)).toBe(2);
+    expect(mostReplicas(2, 6)).toBe(6);
+    expect(mostReplicas(4, 3)).toBe(4);
   });
 });
