@@ -70,10 +70,10 @@ export class WebService extends pulumi.ComponentResource {
     const port = { name: "http", containerPort: c.port, protocol: "TCP" };
     const dirs = writableDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: "64Mi" }]);
     const p = c.probes;
-    // Startup: covers imports and app init (000 needed a 45 s initial delay); checked every 5 s so a fast
+    // Startup: covers imports and app init (a production Flask app with heavy imports needed 45 s); checked every 5 s so a fast
     // start is not held back, failing only after probes.startupTimeout. Hits the backend-free path.
     const startup: Probe = { kind: "http", path: p.livenessPath, port: "http", periodSeconds: seconds(5), timeoutSeconds: seconds(3), failureThreshold: Math.ceil(p.startupTimeout / 5) };
-    // Readiness: may touch backends; 5 s timeout because 000 saw 1-3 s timeouts fail under load, and three
+    // Readiness: may touch backends; 5 s timeout because 1-3 s timeouts were seen to fail under load, and three
     // misses (30 s) before the pod leaves the Service so one slow request does not drop it.
     const readiness: Probe = { kind: "http", path: p.readinessPath, port: "http", periodSeconds: seconds(10), timeoutSeconds: seconds(5), failureThreshold: 3 };
     // Liveness: backend-free path; a sync worker may be busy for a long request, so 10 s timeout and

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { autoscalerMin } from "../../model/rollout";
 import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS } from "./common";
 
-/** `web`: Flask under gunicorn. Defaults are 000's corrected production numbers. */
+/** `web`: Flask under gunicorn. Defaults are a production deployment's numbers, corrected where they broke. */
 export const webSchema = z
   .strictObject({
     replicas: replicas().default(2),
@@ -13,7 +13,7 @@ export const webSchema = z
     app: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*(\(.*\))?$/, { error: "must be module:callable, e.g. app:app" }).default("app:app"),
     gunicorn: z
       .strictObject({
-        /** Resident memory of one worker after imports (000 measured about 200 MB). */
+        /** Resident memory of one worker after imports (about 200 MB measured on a production app; recommend calibrates it from usage). */
         workerMemory: memory().prefault("200Mi"),
         /** Resident memory of the gunicorn master process. */
         masterMemory: memory().prefault("64Mi"),
