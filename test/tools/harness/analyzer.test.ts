@@ -15,12 +15,12 @@ import {
   getAnalyzerInfo,
   type PolicyPackInfo,
   runPolicies,
-} from "../../tools/analyzer";
-import { type RunningPack, startPolicyPack } from "../../tools/pack-process";
-import { reconcile } from "../../tools/policy-config";
-import type { K8sObject } from "../../model/k8s";
-import { messages, typeOf, UNKNOWN } from "../helpers/policy";
-import { baseline, changed, main, quota } from "../policies/fixtures";
+} from "../../../tools/harness/analyzer";
+import { type RunningPack, startPolicyPack } from "../../../tools/harness/pack-process";
+import { reconcile } from "../../../tools/harness/policy-config";
+import type { K8sObject } from "../../../model/k8s";
+import { messages, typeOf, UNKNOWN } from "../../helpers/policy";
+import { baseline, changed, main, quota } from "../../policies/fixtures";
 
 const asResources = (objects: K8sObject[]): AnalyzedResource[] =>
   objects.map((o) => ({ urn: `urn:pulumi:test::rightsize::${typeOf(o)}::${o.metadata?.name}`, type: typeOf(o), name: o.metadata!.name!, properties: o as Record<string, unknown> }));

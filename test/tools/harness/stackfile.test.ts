@@ -2,9 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { missingSecretsNote } from "../../tools/cli";
-import { readStackFile, StackFileError } from "../../tools/stackfile";
-import { ROOT } from "../helpers/run";
+import { missingSecretsNote } from "../../../tools/harness/cli";
+import { readStackFile, StackFileError } from "../../../tools/harness/stackfile";
+import { ROOT } from "../../helpers/run";
 
 describe("readStackFile and credentials", () => {
   it("the shipped Pulumi.prod.yaml carries no secure: value", () => {

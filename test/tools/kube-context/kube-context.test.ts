@@ -3,8 +3,8 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { contextProblem } from "../../tools/kube-context";
-import { REGISTER, ROOT } from "../helpers/run";
+import { contextProblem } from "../../../tools/kube-context";
+import { REGISTER, ROOT } from "../../helpers/run";
 
 const kubeconfig = (contexts: string[], current?: string) =>
   `apiVersion: v1\nkind: Config\ncontexts:\n${contexts.map((c) => `  - name: ${c}\n    context: {cluster: c, user: u}\n`).join("")}${current ? `current-context: ${current}\n` : ""}`;
@@ -33,7 +33,7 @@ describe("contextProblem", () => {
 });
 
 describe("npm run kube-context", () => {
-  const run = (args: string[]) => spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "kube-context.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
+  const run = (args: string[]) => spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "kube-context", "index.ts"), ...args], { cwd: ROOT, encoding: "utf8" });
   const dir = mkdtempSync(join(tmpdir(), "rightsize-kube-"));
 
   it("exits 0 for prod's prod-cluster context and 2 naming it otherwise", () => {

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
-import { credentialPaths } from "../components/registry";
+import { credentialPaths } from "../../components/registry";
 
 export interface StackFile {
   stack: string;

@@ -4,8 +4,8 @@
 // the CLI has started; this says so first, naming both sides.
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { EXIT, main, UsageError } from "./cli";
-import { readStackFile, StackFileError } from "./stackfile";
+import { EXIT, main, UsageError } from "../harness/cli";
+import { readStackFile, StackFileError } from "../harness/stackfile";
 
 const USAGE = "usage: npm run kube-context -- <stack> <kubeconfig>";
 

@@ -3,18 +3,18 @@
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
-import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
-import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
-import { EXIT, main, readStack, runStack, takePlaceholderFlag, UsageError } from "./cli";
-import { PolicyConfigRejected, type RunningPack, startPolicyPack } from "./pack-process";
-import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
-import type { ProgramRun } from "./program";
-import type { K8sObject } from "../model/k8s";
-import { appImageReport, buildPlan, type Plan, type PolicySummary, type Violation } from "./build-plan";
+import { budgetFromConfig, NODE_BUDGET_POLICY } from "../../policies/lib/budget-config";
+import type { AnalyzedResource, Diagnostic, PolicyRun } from "../harness/analyzer";
+import { EXIT, main, readStack, runStack, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { PolicyConfigRejected, type RunningPack, startPolicyPack } from "../harness/pack-process";
+import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "../harness/policy-config";
+import type { ProgramRun } from "../harness/program";
+import type { K8sObject } from "../../model/k8s";
+import { appImageReport, buildPlan, type Plan, type PolicySummary, type Violation } from "../capacity/build-plan";
 import { pendingAcknowledgements, renderChangesMarkdown, renderChangesText } from "./changes-report";
 import type { Change } from "./replacements";
 import { renderMarkdown, renderText } from "./report";
-import type { StackFile } from "./stackfile";
+import type { StackFile } from "../harness/stackfile";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--json|--markdown] [--policy-pack-config <file>] [--placeholder-secrets] [--base <render dir|git ref> [--acknowledge <Kind/name>]...]";
@@ -140,8 +140,8 @@ export async function planStack(
   const loaded = await runStack(file);
   if (typeof loaded === "number") return loaded;
   const resources = analyzedResources(file.stack, loaded.run);
-  const { runPolicies } = await import("./analyzer");
-  const { kubernetesObjects } = await import("./program");
+  const { runPolicies } = await import("../harness/analyzer");
+  const { kubernetesObjects } = await import("../harness/program");
   let run: PolicyRun;
   try {
     run = await runPolicies(pack, { stack: file.stack, project: PROJECT, resources, config: given });
@@ -162,7 +162,7 @@ export async function planStack(
 async function changesAgainst(base: string, acknowledge: string[], stack: string, head: K8sObject[]): Promise<Change[] | number> {
   // Loaded only with --base: render's module loads the program's.
   const { BaseError, loadBase } = await import("./base");
-  const { maskSecret } = await import("./render");
+  const { maskSecret } = await import("../render");
   const { diffObjects, unusedAcknowledgements } = await import("./replacements");
   const { parse, stringify } = await import("yaml");
   let before: K8sObject[];

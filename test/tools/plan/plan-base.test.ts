@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ROOT, runTool, stackDir } from "../helpers/run";
+import { ROOT, runTool, stackDir } from "../../helpers/run";
 
 const PROD = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
 

@@ -4,9 +4,9 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
-import type { K8sObject } from "../model/k8s";
-import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "./cli";
-import { kubernetesObjects } from "./program";
+import type { K8sObject } from "../../model/k8s";
+import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { kubernetesObjects } from "../harness/program";
 
 const USAGE = "usage: npm run render -- <stack> --out <dir> [--placeholder-secrets]";
 

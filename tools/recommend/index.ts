@@ -6,16 +6,16 @@
 // Prometheus cannot be reached or answers an error.
 import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
-import { EXIT, main, readStack, takePlaceholderFlag, UsageError } from "./cli";
-import { startPolicyPack } from "./pack-process";
-import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
-import type { Plan } from "./build-plan";
-import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./recommend/build";
-import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./recommend/config-edit";
-import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";
-import { renderRecommendMarkdown, renderRecommendText } from "./recommend/render";
-import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./recommend/strategy";
-import { mapUsage, targetWorkloads } from "./recommend/workloads";
+import { EXIT, main, readStack, takePlaceholderFlag, UsageError } from "../harness/cli";
+import { startPolicyPack } from "../harness/pack-process";
+import { exitCodeOf, planStack, readGivenPolicyConfig } from "../plan";
+import type { Plan } from "../capacity/build-plan";
+import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./build";
+import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./config-edit";
+import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./prometheus";
+import { renderRecommendMarkdown, renderRecommendText } from "./render";
+import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./strategy";
+import { mapUsage, targetWorkloads } from "./workloads";
 
 const USAGE =
   "usage: npm run recommend -- <stack> (--prometheus <url> | --usage <file>) [--window 7d] [--min-history 24h] [--json|--markdown] [--write] [--policy-pack-config <file>] [--placeholder-secrets] [--print-queries]";
@@ -77,7 +77,7 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
 /** The proposed stack's plan runs in a child process (the program loads once per process); it boots now. */
 function startProposedChild(): { child: ChildProcess; result: Promise<{ code: number; plan?: Plan; stderr: string }> } {
   const { NODE_OPTIONS: _drop, ...env } = process.env;
-  const child = spawn(process.execPath, ["-r", join(__dirname, "register.js"), join(__dirname, "recommend", "proposed.ts")], { env, stdio: ["pipe", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["-r", join(__dirname, "..", "harness", "register.js"), join(__dirname, "proposed.ts")], { env, stdio: ["pipe", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout!.setEncoding("utf8").on("data", (d: string) => (out += d));

@@ -3,7 +3,7 @@
 // cannot update in place (provider/pkg/provider/diff.go, forceNewProperties) for the kinds rightsize
 // renders, and, since every object here has a fixed name, the provider deletes the old object before it
 // creates the new one. A replacement or deletion of an object that holds data must be acknowledged.
-import type { K8sObject } from "../model/k8s";
+import type { K8sObject } from "../../model/k8s";
 
 /** Fields whose change makes pulumi-kubernetes replace the object, per kind (metadata for every kind). */
 const FORCE_NEW: Record<string, string[]> = {

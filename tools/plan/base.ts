@@ -7,11 +7,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, s
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import type { K8sObject } from "../model/k8s";
+import type { K8sObject } from "../../model/k8s";
 
 export class BaseError extends Error {}
 
-const ROOT = join(__dirname, "..");
+const ROOT = join(__dirname, "..", "..");
 
 /** Every object in a render folder (`<kind>-<name>.yaml`, one object each). */
 export function readRenderDir(dir: string): K8sObject[] {
@@ -38,8 +38,12 @@ export function renderAtRef(ref: string, stack: string): K8sObject[] {
     if (!existsSync(join(dir, `Pulumi.${stack}.yaml`))) throw new BaseError(`--base ${ref}: commit ${sha.slice(0, 12)} has no Pulumi.${stack}.yaml`);
     symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
     const out = join(dir, "rightsize-base-render");
+    // Commits before tools/ had a folder per command kept the hook and the entry at tools/ itself.
+    const layout = existsSync(join(dir, "tools", "render", "index.ts"))
+      ? [join(dir, "tools", "harness", "register.js"), join(dir, "tools", "render", "index.ts")]
+      : [join(dir, "tools", "register.js"), join(dir, "tools", "render.ts")];
     const run = (extra: string[]) =>
-      spawnSync(process.execPath, ["-r", join(dir, "tools", "register.js"), join(dir, "tools", "render.ts"), stack, "--out", out, ...extra], {
+      spawnSync(process.execPath, ["-r", layout[0]!, layout[1]!, stack, "--out", out, ...extra], {
         cwd: dir,
         encoding: "utf8",
         env: { ...process.env, NODE_OPTIONS: "" },

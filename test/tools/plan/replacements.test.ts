@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { K8sObject } from "../../model/k8s";
-import { changedPaths, diffObjects, formatPath, unusedAcknowledgements } from "../../tools/replacements";
+import type { K8sObject } from "../../../model/k8s";
+import { changedPaths, diffObjects, formatPath, unusedAcknowledgements } from "../../../tools/plan/replacements";
 
 const sts = (over: { size?: string; ns?: string; serviceName?: string; image?: string } = {}): K8sObject => ({
   apiVersion: "apps/v1",

@@ -1,8 +1,8 @@
 // Runs index.ts under Pulumi mocks with a stack's config and collects every Kubernetes object it
 // registers, exactly as the program built it. No engine, no cluster, no CLI.
 import * as pulumi from "@pulumi/pulumi";
-import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
-import type { K8sObject } from "../model/k8s";
+import { DOCKER_IMAGE_TYPE, placeholderDigest } from "./offline";
+import type { K8sObject } from "../../model/k8s";
 import type { StackFile } from "./stackfile";
 
 export interface Registered {
@@ -93,7 +93,7 @@ export function sortRegistered(resources: Registered[]): Registered[] {
  * Loads the program. It must be called once per process: Node caches the module, and Pulumi's runtime
  * state is global. Throws what the program throws (a StackConfigError for bad config).
  */
-export async function runProgram(file: StackFile, programPath = "../index"): Promise<ProgramRun> {
+export async function runProgram(file: StackFile, programPath = "../../index"): Promise<ProgramRun> {
   const resources = installMocks(file.stack);
   pulumi.runtime.setAllConfig(file.config, file.secretKeys);
   let mod: Record<string, unknown>;

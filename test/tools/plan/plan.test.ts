@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { missingSecretsNote } from "../../tools/cli";
-import { readStackFile } from "../../tools/stackfile";
-import { ROOT, runTool, stackDir } from "../helpers/run";
+import { missingSecretsNote } from "../../../tools/harness/cli";
+import { readStackFile } from "../../../tools/harness/stackfile";
+import { ROOT, runTool, stackDir } from "../../helpers/run";
 
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");

@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { packBuildProblem } from "../../tools/pack-build";
-import { ROOT } from "../helpers/run";
+import { packBuildProblem } from "../../../tools/harness/pack-build";
+import { ROOT } from "../../helpers/run";
 
 const POLICIES = join(ROOT, "policies");
 const json = (f: string) => JSON.parse(readFileSync(f, "utf8"));

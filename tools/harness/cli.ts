@@ -1,8 +1,8 @@
 // Shared by plan and render: read the stack file, run the program, map failures to exit codes.
 // 2 = the stack config is invalid (every problem printed as `key.path: message`), never a stack trace.
-import { ConfigError } from "../config/issues";
+import { ConfigError } from "../../config/issues";
 import type { ProgramRun } from "./program";
-import { isProdStack, setCommand } from "../config/credentials";
+import { isProdStack, setCommand } from "../../config/credentials";
 import { type ReadOptions, readStackFile, type StackFile, StackFileError } from "./stackfile";
 
 /** `prometheus`: recommend could not reach Prometheus, or Prometheus answered an error. */

@@ -1,8 +1,8 @@
 // The capacity plan rendered for people: a text table with fill bars, or markdown for a pull request.
-import { showCpu, showMemory } from "../model/quantity";
-import type { Budget } from "../model/budget";
-import type { Plan, PlanWorkload } from "./build-plan";
-import { COMPONENT, type ComponentKind } from "../model/annotations";
+import { showCpu, showMemory } from "../../model/quantity";
+import type { Budget } from "../../model/budget";
+import type { Plan, PlanWorkload } from "../capacity/build-plan";
+import { COMPONENT, type ComponentKind } from "../../model/annotations";
 
 /** The tuning values worth a column in the text table, per component; the JSON has them all. */
 const HEADLINE: Record<ComponentKind, string[]> = {

@@ -7,7 +7,7 @@ import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { packBuildProblem } from "./pack-build";
 
-export const POLICY_PACK_DIR = join(__dirname, "..", "policies");
+export const POLICY_PACK_DIR = join(__dirname, "..", "..", "policies");
 
 /**
  * run-policy-pack takes the engine's address first and drops it (its index.js shifts it off before it

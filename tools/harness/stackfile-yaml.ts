@@ -1,7 +1,7 @@
 // Parses a stack file's YAML, turning the mistakes a hand edit makes into messages that name the key:
 // a key written twice (yaml's own error ends in a colon and a code frame), keys outside `config:`.
 import { isPair, isScalar, LineCounter, parseDocument, visit } from "yaml";
-import { outsideConfig } from "../config/namespace";
+import { outsideConfig } from "../../config/namespace";
 
 export class StackYamlError extends Error {}
 

@@ -1,4 +1,4 @@
-// A minimal TypeScript hook for the offline tools: `node -r ./tools/register.js tools/plan.ts`.
+// A minimal TypeScript hook for the offline tools: `node -r ./tools/harness/register.js tools/plan`.
 // It only transpiles .ts files (typescript's transpileModule, no type check: `npm test` runs tsc) and
 // caches the output by content under node_modules/.cache, so a warm run never loads the compiler.
 // tsx does the same job but hooks every module resolution, which made loading @pulumi/pulumi alone
@@ -8,7 +8,7 @@ const crypto = require("node:crypto");
 const fs = require("node:fs");
 const path = require("node:path");
 
-const CACHE = path.join(__dirname, "..", "node_modules", ".cache", "rightsize-ts");
+const CACHE = path.join(__dirname, "..", "..", "node_modules", ".cache", "rightsize-ts");
 const OPTIONS = {
   target: "ES2022",
   module: "commonjs",

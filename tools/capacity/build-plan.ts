@@ -1,11 +1,11 @@
 // The capacity plan as data: built from the objects the program registered (tuning is read from them,
 // never recomputed), with the same reservation math as the policy pack. report.ts renders it.
-import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../components/image/offline";
-import { ANNOTATION, COMPONENT } from "../model/annotations";
-import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME, chooseBudget } from "../model/budget";
-import { pack, type Packing } from "../model/packing";
-import { type Totals, totals, workloadsFrom } from "../model/reservations";
-import { type K8sObject } from "../model/k8s";
+import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../harness/offline";
+import { ANNOTATION, COMPONENT } from "../../model/annotations";
+import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME, chooseBudget } from "../../model/budget";
+import { pack, type Packing } from "../../model/packing";
+import { type Totals, totals, workloadsFrom } from "../../model/reservations";
+import { type K8sObject } from "../../model/k8s";
 
 export interface Violation {
   policy: string;

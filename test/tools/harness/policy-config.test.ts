@@ -1,6 +1,6 @@
 // Policy config as the CLI builds it: file format, defaults first, "all", validation messages.
 import { describe, expect, it } from "vitest";
-import { parsePolicyConfig, type PolicyMeta, reconcile, validate } from "../../tools/policy-config";
+import { parsePolicyConfig, type PolicyMeta, reconcile, validate } from "../../../tools/harness/policy-config";
 
 const POLICIES: PolicyMeta[] = [
   {
