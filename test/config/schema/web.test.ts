@@ -46,7 +46,7 @@ describe("web schema", () => {
 
   it("wants a worker's memory above zero, since the worker count is the memory divided by it", () => {
     expect(problemsAt("web.gunicorn.workerMemory", "1")).toEqual([]);
-    expect(problemsAt("web.gunicorn.workerMemory", "0")).toEqual(['web.gunicorn.workerMemory: must be more than 0: it divides the memory limit into gunicorn workers (got "0")']);
+    expect(problemsAt("web.gunicorn.workerMemory", "0")).toEqual(["web.gunicorn.workerMemory: must be more than 0: it divides the memory limit into gunicorn workers (got 0)"]);
     // The master is paid once, so none is a valid (if optimistic) size.
     expect(problemsAt("web.gunicorn.masterMemory", "0")).toEqual([]);
   });
