@@ -155,7 +155,7 @@ export const secretString = (minLength = 12) =>
       return z.NEVER;
     }
     if (v.length < minLength) {
-      ctx.addIssue({ code: "custom", message: `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
+      ctx.addIssue({ code: "custom", message: minLength === 1 ? "must not be empty" : `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
       return z.NEVER;
     }
     return new Secret(v);
