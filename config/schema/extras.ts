@@ -54,7 +54,7 @@ export const extraSchema = z
     probes: z.strictObject({ readiness: probeSchema, liveness: probeSchema, startup: probeSchema.optional() }),
     env: envMap(),
     /** Environment variables from existing Secrets; listed before `env`, so env may use `$(NAME)`. */
-    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/) })).prefault({}),
+    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: "must be a Secret key (letters, digits, - . _)" }) })).prefault({}),
     /** Its pods may reach the data layer and the browser service. */
     appClient: z.boolean().default(false),
     /** Who may connect: app clients only, any source (an entry point such as a frontend), or nobody. */
