@@ -88,6 +88,12 @@ describe("extras schema", () => {
     ]);
   });
 
+  it("says what a probe port may be when it is neither a number nor a name", () => {
+    expect(at({ probes: { readiness: { path: "/", port: true }, liveness: { tcp: true } } })).toEqual([
+      "extras.flower.probes.readiness.port: must be a port number (1 to 65535) or a port name (got true)",
+    ]);
+  });
+
   it("takes environment from existing Secrets by name and key", () => {
     expect(parsedAt("extras.flower", { ...flower(), secretEnv: { BROKER_URL: { secret: "flower-broker", key: "url" } } }).extras.flower!.secretEnv).toEqual({
       BROKER_URL: { secret: "flower-broker", key: "url" },
