@@ -16,7 +16,7 @@ const probeSchema = z
     tcp: z.literal(true).optional(),
     exec: z.array(z.string().min(1)).min(1).optional(),
     /** Port number or name for path/tcp. @default the service's `port` */
-    port: z.union([port(), portName]).optional(),
+    port: z.union([port(), portName], { error: "must be a port number (1 to 65535) or a port name" }).optional(),
     periodSeconds: secondsField(1, 3600).prefault(10),
     timeoutSeconds: secondsField(1, 600).prefault(5),
     failureThreshold: z.number().int().min(1).max(1000).default(3),
