@@ -7,7 +7,12 @@ const withTuning = (text: unknown) => ({ metadata: { annotations: { [ANNOTATION.
 describe("annotation names", () => {
   // These strings are on objects already in clusters and in the policy pack's reads: a rename is a break.
   it("spells each name once, as the rendered objects carry it", () => {
-    expect(ANNOTATION).toEqual({ component: "rightsize.io/component", tuning: "rightsize.io/tuning", role: "rightsize.io/role" });
+    expect(ANNOTATION).toEqual({
+      component: "rightsize.io/component",
+      tuning: "rightsize.io/tuning",
+      role: "rightsize.io/role",
+      configKey: "rightsize.io/config-key",
+    });
     expect(CONFIG_HASH_ANNOTATION).toBe("rightsize.io/config-sha256");
     expect(TUNING_KEY).toEqual({ celeryParentMemory: "rightsize_parent_memory" });
     expect(Object.values(COMPONENT)).toEqual(["web", "postgres", "redis", "meilisearch", "playwright", "celery-worker", "celery-beat", "extra"]);
