@@ -63,15 +63,23 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
       if (input === undefined) return [issue(key, "is required")];
       return [issue(key, `must be ${article(i.expected)}`, input)];
     case "too_small":
-      return [issue(key, `must be at least ${String(i.minimum)}`, input)];
+      return [issue(key, sizeRule("at least", i.origin, i.minimum), input)];
     case "too_big":
-      return [issue(key, `must be at most ${String(i.maximum)}`, input)];
+      return [issue(key, sizeRule("at most", i.origin, i.maximum), input)];
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
       // A rule about a missing key carries no value to show.
       return input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
+}
+
+/** `must be at least 2` for a number; for a string or a list, what is counted, and an empty one is named so. */
+function sizeRule(bound: "at least" | "at most", origin: string, n: number | bigint): string {
+  const unit = origin === "string" ? "character" : origin === "array" ? "item" : undefined;
+  if (unit === undefined) return `must be ${bound} ${String(n)}`;
+  if (bound === "at least" && Number(n) === 1) return "must not be empty";
+  return `must have ${bound} ${String(n)} ${unit}${Number(n) === 1 ? "" : "s"}`;
 }
 
 function article(expected: string): string {

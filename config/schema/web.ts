@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { autoscalerMin } from "../../model/rollout";
-import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS } from "./common";
+import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS, unitMemory } from "./common";
 
 /** `web`: Flask under gunicorn. Defaults are a production deployment's numbers, corrected where they broke. */
 export const webSchema = z
@@ -14,7 +14,7 @@ export const webSchema = z
     gunicorn: z
       .strictObject({
         /** Resident memory of one worker after imports (about 200 MB measured on a production app; recommend calibrates it from usage). */
-        workerMemory: memory().prefault("200Mi"),
+        workerMemory: unitMemory("gunicorn workers").prefault("200Mi"),
         /** Resident memory of the gunicorn master process. */
         masterMemory: memory().prefault("64Mi"),
         /** Override of the derived worker count; checked against the memory limit. */
