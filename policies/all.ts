@@ -1,37 +1,37 @@
 // Every policy of the pack, in the order the CLI lists them; index.ts serves them, tests read them here.
 import type { Policies } from "@pulumi/policy";
-import { redisSharedRole } from "./rightsize-configure-redis-shared-role";
-import { sharedBuffers } from "./rightsize-configure-shared-buffers";
-import { identicalProbes } from "./rightsize-disallow-identical-probes";
-import { requestsOverLimits } from "./rightsize-disallow-requests-over-limits";
-import { unpinnedImage } from "./rightsize-disallow-unpinned-image";
-import { beatSingleton } from "./rightsize-enforce-beat-singleton";
-import { brokerNoEviction } from "./rightsize-enforce-broker-noeviction";
-import { celeryMemoryFitPolicy } from "./rightsize-enforce-celery-memory-fit";
-import { memoryEmptyDir } from "./rightsize-enforce-memory-emptydir-size";
-import { nodeBudget } from "./rightsize-enforce-node-budget";
-import { podSecurity } from "./rightsize-enforce-pod-security";
-import { postgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
-import { visibilityTimeout } from "./rightsize-enforce-visibility-timeout";
+import { configureRedisSharedRole } from "./rightsize-configure-redis-shared-role";
+import { configureSharedBuffers } from "./rightsize-configure-shared-buffers";
+import { disallowIdenticalProbes } from "./rightsize-disallow-identical-probes";
+import { disallowRequestsOverLimits } from "./rightsize-disallow-requests-over-limits";
+import { disallowUnpinnedImage } from "./rightsize-disallow-unpinned-image";
+import { enforceBeatSingleton } from "./rightsize-enforce-beat-singleton";
+import { enforceBrokerNoeviction } from "./rightsize-enforce-broker-noeviction";
+import { enforceCeleryMemoryFit } from "./rightsize-enforce-celery-memory-fit";
+import { enforceMemoryEmptydirSize } from "./rightsize-enforce-memory-emptydir-size";
+import { enforceNodeBudget } from "./rightsize-enforce-node-budget";
+import { enforcePodSecurity } from "./rightsize-enforce-pod-security";
+import { enforcePostgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
+import { enforceVisibilityTimeout } from "./rightsize-enforce-visibility-timeout";
 import { missingPdb } from "./rightsize-missing-pdb";
-import { missingReadiness } from "./rightsize-missing-readiness-probe";
+import { missingReadinessProbe } from "./rightsize-missing-readiness-probe";
 import { missingResources } from "./rightsize-missing-resources";
 
 export const POLICIES: Policies = [
-  nodeBudget,
-  beatSingleton,
-  brokerNoEviction,
-  celeryMemoryFitPolicy,
-  visibilityTimeout,
+  enforceNodeBudget,
+  enforceBeatSingleton,
+  enforceBrokerNoeviction,
+  enforceCeleryMemoryFit,
+  enforceVisibilityTimeout,
   missingResources,
-  requestsOverLimits,
-  missingReadiness,
-  identicalProbes,
-  unpinnedImage,
-  podSecurity,
-  memoryEmptyDir,
+  disallowRequestsOverLimits,
+  missingReadinessProbe,
+  disallowIdenticalProbes,
+  disallowUnpinnedImage,
+  enforcePodSecurity,
+  enforceMemoryEmptydirSize,
   missingPdb,
-  sharedBuffers,
-  postgresMemoryRequest,
-  redisSharedRole,
+  configureSharedBuffers,
+  enforcePostgresMemoryRequest,
+  configureRedisSharedRole,
 ];

@@ -3,7 +3,7 @@
 import { containersOf, describe, podSpecOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
-export const podSecurity = resourcePolicy({
+export const enforcePodSecurity = resourcePolicy({
   name: "rightsize-enforce-pod-security",
   description: "Pods run as non-root with no privilege escalation, all capabilities dropped and no host namespaces.",
   enforcementLevel: "advisory",
