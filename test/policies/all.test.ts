@@ -1,0 +1,68 @@
+// The pack as a whole (policies/all.ts): the compliant baseline passes every policy, the list and levels the
+// README gives, one file, one export and one test file per policy under the policy's own name, and a value
+// unknown at preview reported by every policy that needed it.
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { POLICIES } from "../../policies/all";
+import { evaluate, UNKNOWN } from "../helpers/policy";
+import { baseline, changed, main } from "./fixtures";
+
+const ROOT = join(__dirname, "..", "..");
+const camel = (name: string) => name.replace(/^rightsize-/, "").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+describe("the compliant baseline", () => {
+  it("passes every policy of the pack", async () => {
+    expect(await evaluate(baseline())).toEqual([]);
+  });
+
+  it("the pack has the policies the README lists, at their levels", () => {
+    expect(POLICIES.map((p) => [p.name, p.enforcementLevel])).toEqual([
+      ["rightsize-enforce-node-budget", "mandatory"],
+      ["rightsize-enforce-beat-singleton", "mandatory"],
+      ["rightsize-enforce-broker-noeviction", "mandatory"],
+      ["rightsize-enforce-celery-memory-fit", "mandatory"],
+      ["rightsize-enforce-visibility-timeout", "mandatory"],
+      ["rightsize-missing-resources", "advisory"],
+      ["rightsize-disallow-requests-over-limits", "advisory"],
+      ["rightsize-missing-readiness-probe", "advisory"],
+      ["rightsize-disallow-identical-probes", "advisory"],
+      ["rightsize-disallow-unpinned-image", "advisory"],
+      ["rightsize-enforce-pod-security", "advisory"],
+      ["rightsize-enforce-memory-emptydir-size", "advisory"],
+      ["rightsize-missing-pdb", "advisory"],
+      ["rightsize-configure-shared-buffers", "advisory"],
+      ["rightsize-enforce-postgres-memory-request", "advisory"],
+      ["rightsize-configure-redis-shared-role", "advisory"],
+    ]);
+  });
+});
+
+describe("one policy, one file, one export, one test file, one name", () => {
+  for (const p of POLICIES) {
+    it(p.name, async () => {
+      expect(p.name).toMatch(/^rightsize-(missing|disallow|enforce|configure)-[a-z0-9-]+$/);
+      const mod = (await import(`../../policies/${p.name}`)) as Record<string, unknown>;
+      expect(mod[camel(p.name)]).toBe(p);
+      expect(existsSync(join(ROOT, "test", "policies", `${p.name}.test.ts`))).toBe(true);
+    });
+  }
+
+  it("every policy file is in the pack", () => {
+    const files = readdirSync(join(ROOT, "policies")).filter((f) => /^rightsize-.*\.ts$/.test(f));
+    expect(files.map((f) => f.replace(/\.ts$/, "")).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+  });
+});
+
+describe("values unknown at preview are reported, never passed", () => {
+  it("an unknown memory limit keeps the node budget unproven, at the mandatory level", async () => {
+    const objects = changed("Deployment", "web", (o) => (main(o).resources.limits.memory = UNKNOWN));
+    const at = ".spec.template.spec.containers.0.resources.limits.memory";
+    const unknown = `Deployment web: cannot be checked at preview: string value at ${at} can't be known during preview`;
+    expect(await evaluate(objects)).toEqual([
+      { policy: "rightsize-enforce-node-budget", level: "mandatory", resource: "stack", message: `The node budget is not proven: 1 object could not be counted: ${unknown}` },
+      { policy: "rightsize-missing-resources", level: "advisory", resource: "Deployment/web", message: unknown },
+      { policy: "rightsize-disallow-requests-over-limits", level: "advisory", resource: "Deployment/web", message: unknown },
+    ]);
+  });
+});
