@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/all";
 import { evaluate, UNKNOWN } from "../helpers/policy";
-import { baseline, changed, main } from "./fixtures";
+import { baseline, changed, main, userWorkload } from "./fixtures";
 
 const ROOT = join(__dirname, "..", "..");
 const camel = (name: string) => name.replace(/^rightsize-/, "").replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -64,5 +64,11 @@ describe("values unknown at preview are reported, never passed", () => {
       { policy: "rightsize-missing-resources", level: "advisory", resource: "Deployment/web", message: unknown },
       { policy: "rightsize-disallow-requests-over-limits", level: "advisory", resource: "Deployment/web", message: unknown },
     ]);
+  });
+});
+
+describe("a user's workloads of the other kinds", () => {
+  it("the compliant Job, CronJob, DaemonSet and Pod pass every policy beside the baseline", async () => {
+    for (const kind of ["Job", "CronJob", "DaemonSet", "Pod"] as const) expect(await evaluate([...baseline(), userWorkload(kind, "report")])).toEqual([]);
   });
 });
