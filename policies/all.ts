@@ -2,6 +2,7 @@
 import type { Policies } from "@pulumi/policy";
 import { configureRedisSharedRole } from "./rightsize-configure-redis-shared-role";
 import { configureSharedBuffers } from "./rightsize-configure-shared-buffers";
+import { disallowAddedCapabilities } from "./rightsize-disallow-added-capabilities";
 import { disallowIdenticalProbes } from "./rightsize-disallow-identical-probes";
 import { disallowRequestsOverLimits } from "./rightsize-disallow-requests-over-limits";
 import { disallowUnpinnedImage } from "./rightsize-disallow-unpinned-image";
@@ -12,6 +13,7 @@ import { enforceMemoryEmptydirSize } from "./rightsize-enforce-memory-emptydir-s
 import { enforceNodeBudget } from "./rightsize-enforce-node-budget";
 import { enforcePodSecurity } from "./rightsize-enforce-pod-security";
 import { enforcePostgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
+import { enforceSeccomp } from "./rightsize-enforce-seccomp";
 import { enforceVisibilityTimeout } from "./rightsize-enforce-visibility-timeout";
 import { missingPdb } from "./rightsize-missing-pdb";
 import { missingReadinessProbe } from "./rightsize-missing-readiness-probe";
@@ -23,12 +25,14 @@ export const POLICIES: Policies = [
   enforceBrokerNoeviction,
   enforceCeleryMemoryFit,
   enforceVisibilityTimeout,
+  disallowAddedCapabilities,
   missingResources,
   disallowRequestsOverLimits,
   missingReadinessProbe,
   disallowIdenticalProbes,
   disallowUnpinnedImage,
   enforcePodSecurity,
+  enforceSeccomp,
   enforceMemoryEmptydirSize,
   missingPdb,
   configureSharedBuffers,
