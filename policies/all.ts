@@ -3,6 +3,7 @@ import type { Policies } from "@pulumi/policy";
 import { configureRedisSharedRole } from "./rightsize-configure-redis-shared-role";
 import { configureSharedBuffers } from "./rightsize-configure-shared-buffers";
 import { disallowAddedCapabilities } from "./rightsize-disallow-added-capabilities";
+import { disallowBlockingPdb } from "./rightsize-disallow-blocking-pdb";
 import { disallowIdenticalProbes } from "./rightsize-disallow-identical-probes";
 import { disallowRequestsOverLimits } from "./rightsize-disallow-requests-over-limits";
 import { disallowUnpinnedImage } from "./rightsize-disallow-unpinned-image";
@@ -35,6 +36,7 @@ export const POLICIES: Policies = [
   enforceSeccomp,
   enforceMemoryEmptydirSize,
   missingPdb,
+  disallowBlockingPdb,
   configureSharedBuffers,
   enforcePostgresMemoryRequest,
   configureRedisSharedRole,

@@ -33,6 +33,7 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-seccomp", "advisory"],
       ["rightsize-enforce-memory-emptydir-size", "advisory"],
       ["rightsize-missing-pdb", "advisory"],
+      ["rightsize-disallow-blocking-pdb", "advisory"],
       ["rightsize-configure-shared-buffers", "advisory"],
       ["rightsize-enforce-postgres-memory-request", "advisory"],
       ["rightsize-configure-redis-shared-role", "advisory"],

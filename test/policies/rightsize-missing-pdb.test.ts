@@ -1,7 +1,7 @@
 // rightsize-missing-pdb: one change from the compliant baseline, one finding with the exact message.
-import { describe } from "vitest";
-import { type Case, eachCase, one } from "../helpers/policy";
-import { baseline, changed, hpa, scaledObject } from "./fixtures";
+import { describe, expect, it } from "vitest";
+import { type Case, eachCase, evaluate, one } from "../helpers/policy";
+import { baseline, changed, hpa, pdb, scaledObject } from "./fixtures";
 
 const cases: Case[] = [
   [
@@ -34,8 +34,27 @@ const cases: Case[] = [
       "Deployment web runs up to 4 replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once",
     ),
   ],
+  [
+    "a replicated StatefulSet without a PodDisruptionBudget",
+    () => changed("StatefulSet", "redis-broker", (o) => (o.spec.replicas = 3)),
+    one(
+      "rightsize-missing-pdb",
+      "advisory",
+      "StatefulSet/redis-broker",
+      "StatefulSet redis-broker runs up to 3 replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once",
+    ),
+  ],
 ];
 
 describe("rightsize-missing-pdb", () => {
   eachCase(cases);
+
+  it("a single-replica StatefulSet (Postgres, the Redis broker) needs none", async () => {
+    expect(baseline().filter((o) => o.kind === "StatefulSet").map((o) => o.spec.replicas)).toEqual([1, 1]);
+    expect(await evaluate(baseline().filter((o) => o.kind !== "PodDisruptionBudget" || o.metadata?.name !== "web").concat(pdb("web", "web")))).toEqual([]);
+  });
+
+  it("a replicated StatefulSet with a PodDisruptionBudget passes", async () => {
+    expect(await evaluate([...changed("StatefulSet", "redis-broker", (o) => (o.spec.replicas = 3)), pdb("redis-broker", "redis")])).toEqual([]);
+  });
 });
