@@ -4,7 +4,9 @@ import { configureRedisSharedRole } from "./rightsize-configure-redis-shared-rol
 import { configureSharedBuffers } from "./rightsize-configure-shared-buffers";
 import { disallowAddedCapabilities } from "./rightsize-disallow-added-capabilities";
 import { disallowBlockingPdb } from "./rightsize-disallow-blocking-pdb";
+import { disallowHostAccess } from "./rightsize-disallow-host-access";
 import { disallowIdenticalProbes } from "./rightsize-disallow-identical-probes";
+import { disallowLiteralSecrets } from "./rightsize-disallow-literal-secrets";
 import { disallowRequestsOverLimits } from "./rightsize-disallow-requests-over-limits";
 import { disallowUnpinnedImage } from "./rightsize-disallow-unpinned-image";
 import { enforceBeatSingleton } from "./rightsize-enforce-beat-singleton";
@@ -27,6 +29,8 @@ export const POLICIES: Policies = [
   enforceCeleryMemoryFit,
   enforceVisibilityTimeout,
   disallowAddedCapabilities,
+  disallowHostAccess,
+  disallowLiteralSecrets,
   missingResources,
   disallowRequestsOverLimits,
   missingReadinessProbe,

@@ -24,6 +24,8 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-celery-memory-fit", "mandatory"],
       ["rightsize-enforce-visibility-timeout", "mandatory"],
       ["rightsize-disallow-added-capabilities", "mandatory"],
+      ["rightsize-disallow-host-access", "mandatory"],
+      ["rightsize-disallow-literal-secrets", "mandatory"],
       ["rightsize-missing-resources", "advisory"],
       ["rightsize-disallow-requests-over-limits", "advisory"],
       ["rightsize-missing-readiness-probe", "advisory"],
