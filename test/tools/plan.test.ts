@@ -46,7 +46,7 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 16 policies over the Analyzer protocol:");
+    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 25 policies over the Analyzer protocol:");
     expect(r.stdout).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
