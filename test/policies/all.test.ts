@@ -1,7 +1,7 @@
 // The pack as a whole (policies/all.ts): the compliant baseline passes every policy, the list and levels the
 // README gives, one file, one export and one test file per policy under the policy's own name, and a value
 // unknown at preview reported by every policy that needed it.
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/all";
@@ -44,6 +44,18 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-postgres-memory-request", "advisory"],
       ["rightsize-configure-redis-shared-role", "advisory"],
     ]);
+  });
+});
+
+describe("the README's policy table", () => {
+  it("lists every policy of the pack once, in the pack's order, at its level", () => {
+    const rows = readFileSync(join(ROOT, "README.md"), "utf8")
+      .split("\n")
+      .flatMap((l) => {
+        const m = /^\| `(rightsize-[a-z0-9-]+)` \| (mandatory|advisory) \|/.exec(l);
+        return m ? [[m[1], m[2]]] : [];
+      });
+    expect(rows).toEqual(POLICIES.map((p) => [p.name, p.enforcementLevel]));
   });
 });
 
