@@ -1,5 +1,7 @@
 // Pod Security "restricted" in the terms Polaris and kube-score use: non-root, no privilege escalation,
-// every capability dropped, no host namespaces. Each container, init containers included.
+// every capability dropped, no host namespaces. Each container, init containers included. The rest of
+// restricted has a policy each: rightsize-enforce-seccomp, rightsize-disallow-added-capabilities, and
+// for baseline's reach into the node, rightsize-disallow-host-access.
 import { containersOf, describe, podSpecOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
