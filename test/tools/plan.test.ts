@@ -62,7 +62,7 @@ describe("npm run plan", () => {
     const p = JSON.parse(runTool("plan", ["dev", "--json"]).stdout);
     expect(p.policies.evaluated).toBe(true);
     expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
-    expect(p.policies.results).toHaveLength(16);
+    expect(p.policies.results).toHaveLength(25);
     expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
     expect(p.violations).toEqual([]);
   });
