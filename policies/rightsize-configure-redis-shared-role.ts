@@ -5,7 +5,7 @@ import { ANNOTATION, COMPONENT } from "../model/annotations";
 import { componentOf, describe, roleOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
-export const redisSharedRole = resourcePolicy({
+export const configureRedisSharedRole = resourcePolicy({
   name: "rightsize-configure-redis-shared-role",
   description: "A Redis shared by the Celery broker and a cache is flagged: separate instances are safer.",
   enforcementLevel: "advisory",

@@ -10,7 +10,7 @@ import { COMPONENT } from "../model/annotations";
 /** Postgres' own default when the component does not set it. */
 export const DEFAULT_SHARED_BUFFERS = "128MB";
 
-export const sharedBuffers = resourcePolicy({
+export const configureSharedBuffers = resourcePolicy({
   name: "rightsize-configure-shared-buffers",
   description: "Postgres shared_buffers is at most 40% of the container's memory limit.",
   enforcementLevel: "advisory",

@@ -19,7 +19,7 @@ function timings(p: any): string {
   return `every ${n(p?.periodSeconds, 10)} s, timeout ${n(p?.timeoutSeconds, 1)} s, ${n(p?.failureThreshold, 3)} failures, delay ${n(p?.initialDelaySeconds, 0)} s`;
 }
 
-export const identicalProbes = resourcePolicy({
+export const disallowIdenticalProbes = resourcePolicy({
   name: "rightsize-disallow-identical-probes",
   description: "A container's liveness probe is not identical to its readiness probe.",
   enforcementLevel: "advisory",

@@ -9,7 +9,7 @@ const RESOURCES = [
   ["memory", memoryQuantity, showMemory],
 ] as const;
 
-export const requestsOverLimits = resourcePolicy({
+export const disallowRequestsOverLimits = resourcePolicy({
   name: "rightsize-disallow-requests-over-limits",
   description: "No container requests more CPU or memory than its limit.",
   enforcementLevel: "advisory",

@@ -11,7 +11,7 @@ export function imagePin(image: string): { digest: true } | { tag: string | unde
   return { tag: colon >= 0 ? lastSegment.slice(colon + 1) : undefined };
 }
 
-export const unpinnedImage = resourcePolicy({
+export const disallowUnpinnedImage = resourcePolicy({
   name: "rightsize-disallow-unpinned-image",
   description: "Every container image is pinned to a version tag or a digest (no tag, and latest, are not pins).",
   enforcementLevel: "advisory",

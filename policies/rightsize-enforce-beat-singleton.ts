@@ -7,7 +7,7 @@ import { addHpa, type HpaIndex, isScaler, workloadOf } from "../model/reservatio
 import { surgePods } from "../model/rollout";
 
 
-export const beatSingleton = stackPolicy({
+export const enforceBeatSingleton = stackPolicy({
   name: "rightsize-enforce-beat-singleton",
   description: "Celery beat runs as exactly one pod, also during rollouts, so no schedule fires twice.",
   enforcementLevel: "mandatory",

@@ -5,7 +5,7 @@ import { componentOf, describe, roleOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { tuningOf } from "./lib/tuning";
 
-export const brokerNoEviction = resourcePolicy({
+export const enforceBrokerNoeviction = resourcePolicy({
   name: "rightsize-enforce-broker-noeviction",
   description: "A Redis that is the Celery broker uses maxmemory-policy noeviction, so queued tasks are never evicted.",
   enforcementLevel: "mandatory",

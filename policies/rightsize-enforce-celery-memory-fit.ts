@@ -13,7 +13,7 @@ import { numberSetting, tuningOf } from "./lib/tuning";
 /** Tuning key (bytes) for the parent's resident memory; not a Celery setting, so it carries our prefix. */
 export const PARENT_KEY = TUNING_KEY.celeryParentMemory;
 
-export const celeryMemoryFitPolicy = resourcePolicy({
+export const enforceCeleryMemoryFit = resourcePolicy({
   name: "rightsize-enforce-celery-memory-fit",
   description: `A Celery worker's concurrency x worker_max_memory_per_child + the parent fits ${MEMORY_SHARE_PERCENT}% of its memory limit.`,
   enforcementLevel: "mandatory",

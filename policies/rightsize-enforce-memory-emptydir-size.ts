@@ -12,7 +12,7 @@ function podMemoryLimit(spec: any): number | undefined {
   return podLimits(spec).memoryBytes;
 }
 
-export const memoryEmptyDir = resourcePolicy({
+export const enforceMemoryEmptydirSize = resourcePolicy({
   name: "rightsize-enforce-memory-emptydir-size",
   description: "A memory-backed emptyDir has a sizeLimit no larger than the pod's memory limit.",
   enforcementLevel: "advisory",

@@ -1,9 +1,11 @@
 // Pod Security "restricted" in the terms Polaris and kube-score use: non-root, no privilege escalation,
-// every capability dropped, no host namespaces. Each container, init containers included.
+// every capability dropped, no host namespaces. Each container, init containers included. The rest of
+// restricted has a policy each: rightsize-enforce-seccomp, rightsize-disallow-added-capabilities, and
+// for baseline's reach into the node, rightsize-disallow-host-access.
 import { containersOf, describe, podSpecOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
-export const podSecurity = resourcePolicy({
+export const enforcePodSecurity = resourcePolicy({
   name: "rightsize-enforce-pod-security",
   description: "Pods run as non-root with no privilege escalation, all capabilities dropped and no host namespaces.",
   enforcementLevel: "advisory",

@@ -6,7 +6,7 @@ import { memoryQuantity, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 import { COMPONENT } from "../model/annotations";
 
-export const postgresMemoryRequest = resourcePolicy({
+export const enforcePostgresMemoryRequest = resourcePolicy({
   name: "rightsize-enforce-postgres-memory-request",
   description: "PostgreSQL's memory request equals its memory limit (Guaranteed memory), since its tuning assumes the limit.",
   enforcementLevel: "advisory",

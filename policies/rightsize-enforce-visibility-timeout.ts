@@ -8,7 +8,7 @@ import { COMPONENT } from "../model/annotations";
 /** kombu's Redis transport default, in seconds. */
 export const DEFAULT_VISIBILITY_TIMEOUT = 3600;
 
-export const visibilityTimeout = resourcePolicy({
+export const enforceVisibilityTimeout = resourcePolicy({
   name: "rightsize-enforce-visibility-timeout",
   description: "The broker's visibility_timeout exceeds the Celery task hard time limit, so no task runs twice.",
   enforcementLevel: "mandatory",

@@ -3,7 +3,7 @@
 import { containersOf, describe, SelectorIndex, isWorkload, podTemplateOf } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 
-export const missingReadiness = stackPolicy({
+export const missingReadinessProbe = stackPolicy({
   name: "rightsize-missing-readiness-probe",
   description: "Every app container of a pod that a Service selects has a readiness probe.",
   enforcementLevel: "advisory",
