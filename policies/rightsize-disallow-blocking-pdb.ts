@@ -3,7 +3,7 @@
 // fewest pods its workload runs, its replicas or, when an HPA or KEDA ScaledObject scales it, the
 // autoscaler's minimum (at least one pod while it runs). Percentages round up, as the disruption
 // controller rounds them. Deployments and StatefulSets alike: a StatefulSet's PDB blocks drains the same way.
-import { describe, selects } from "../model/k8s";
+import { describeObject, selects } from "../model/k8s";
 import type { K8sObject } from "../model/k8s";
 import { addHpa, type HpaIndex, isScaler } from "../model/reservations";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
@@ -22,15 +22,15 @@ function fewest(o: K8sObject, hpas: HpaIndex): { n: number; why: string } {
   const hpa = hpas.get(`${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`);
   if (hpa) {
     const field = hpa.by.startsWith("ScaledObject/") ? "minReplicaCount" : "minReplicas";
-    return { n: Math.max(hpa.min, 1), why: `the minimum of ${hpa.by.replace("/", " ")} (${field} ${hpa.min}) for ${describe(o)}` };
+    return { n: Math.max(hpa.min, 1), why: `the minimum of ${hpa.by.replace("/", " ")} (${field} ${hpa.min}) for ${describeObject(o)}` };
   }
   const n: number = o.spec?.replicas ?? 1;
-  return { n, why: `the ${n} replica${n === 1 ? "" : "s"} of ${describe(o)}` };
+  return { n, why: `the ${n} replica${n === 1 ? "" : "s"} of ${describeObject(o)}` };
 }
 
 function blocking(pdb: K8sObject, workloads: readonly K8sObject[], hpas: HpaIndex): string[] {
   const { maxUnavailable, minAvailable } = pdb.spec ?? {};
-  const name = describe(pdb);
+  const name = describeObject(pdb);
   if (maxUnavailable !== undefined && scaled(maxUnavailable, 100) === 0) return [`${name}: maxUnavailable ${maxUnavailable} allows no voluntary disruption; ${FIX}`];
   if (minAvailable === undefined) return [];
   if (String(minAvailable) === "100%") return [`${name}: minAvailable 100% allows no voluntary disruption; ${FIX}`];

@@ -1,7 +1,7 @@
 // The Pod Security "baseline" items that reach past the container into the node, which the other policies
 // do not cover: hostPath volumes, host ports, an unmasked /proc, Windows HostProcess containers and sysctls
 // outside the namespaced safe set. (Host namespaces are rightsize-enforce-pod-security's.)
-import { containersOf, describe, isWorkload, podSpecOf } from "../model/k8s";
+import { containersOf, describeObject, isWorkload, podSpecOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 /** Pod Security "baseline"'s allowed sysctls (Kubernetes 1.29): namespaced, and safe to share a node with. */
@@ -26,7 +26,7 @@ export const disallowHostAccess = resourcePolicy({
   check: (o) => {
     const spec = podSpecOf(o) ?? {};
     const out: string[] = [];
-    const pod = `${describe(o)}: the pod`;
+    const pod = `${describeObject(o)}: the pod`;
     for (const v of (spec.volumes ?? []) as any[]) {
       if (v?.hostPath !== undefined) out.push(`${pod} mounts volume ${v.name} from hostPath ${v.hostPath?.path}; use an emptyDir or a PersistentVolumeClaim`);
     }
@@ -37,10 +37,10 @@ export const disallowHostAccess = resourcePolicy({
     }
     for (const { c, label } of containersOf(o)) {
       const ports = ((c?.ports ?? []) as any[]).filter((p) => p?.hostPort !== undefined && p?.hostPort !== 0);
-      if (ports.length > 0) out.push(`${describe(o)}: ${label}: ports set hostPort ${ports.map((p) => p.hostPort).join(", ")}; use a Service`);
+      if (ports.length > 0) out.push(`${describeObject(o)}: ${label}: ports set hostPort ${ports.map((p) => p.hostPort).join(", ")}; use a Service`);
       const proc: unknown = c?.securityContext?.procMount;
-      if (proc !== undefined && proc !== "Default") out.push(`${describe(o)}: ${label}: securityContext.procMount is ${String(proc)}; only Default masks the node's /proc`);
-      if (c?.securityContext?.windowsOptions?.hostProcess === true) out.push(`${describe(o)}: ${label}: securityContext.windowsOptions.hostProcess is true`);
+      if (proc !== undefined && proc !== "Default") out.push(`${describeObject(o)}: ${label}: securityContext.procMount is ${String(proc)}; only Default masks the node's /proc`);
+      if (c?.securityContext?.windowsOptions?.hostProcess === true) out.push(`${describeObject(o)}: ${label}: securityContext.windowsOptions.hostProcess is true`);
     }
     return out;
   },

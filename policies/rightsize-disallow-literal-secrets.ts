@@ -3,7 +3,7 @@
 // variable named like a secret (SECRET_KEY, DB_PASSWORD, API_TOKEN) with a literal value, or a URL with a
 // password in it. A value made only of $(VAR) references is fine: the variable it names comes from a
 // Secret. Messages never repeat the secret: a name's value is given by its length, a URL's password as ***.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 const SECRET_WORDS = ["SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS"];
@@ -39,7 +39,7 @@ export const disallowLiteralSecrets = resourcePolicy({
       ((c?.env ?? []) as any[]).flatMap((e) => {
         const value: unknown = e?.value;
         if (typeof value !== "string" || value === "" || ONLY_REFERENCES.test(value)) return [];
-        const at = `${describe(o)}: ${label}: env ${e.name}`;
+        const at = `${describeObject(o)}: ${label}: env ${e.name}`;
         const masked = urlPassword(value);
         if (masked) return [`${at} is a URL with a literal password (${masked}); take the password from a Secret (valueFrom.secretKeyRef) and write it as $(VAR)`];
         // A path names where the secret is mounted (GOOGLE_APPLICATION_CREDENTIALS=/var/run/key.json), not the secret.

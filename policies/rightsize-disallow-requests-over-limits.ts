@@ -1,6 +1,6 @@
 // A request larger than its limit is rejected by the API server at apply time; catching it at preview
 // names the container and both numbers before anything is touched.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { cpuQuantity, memoryQuantity, showCpu, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 
@@ -21,7 +21,7 @@ export const disallowRequestsOverLimits = resourcePolicy({
         const lim = c?.resources?.limits?.[r];
         if (req === undefined || lim === undefined) return [];
         const [q, l] = [parse(req), parse(lim)];
-        return q > l ? [`${describe(o)}: ${label} requests.${r} ${show(q)} is larger than limits.${r} ${show(l)}`] : [];
+        return q > l ? [`${describeObject(o)}: ${label} requests.${r} ${show(q)} is larger than limits.${r} ${show(l)}`] : [];
       }),
     ),
 });

@@ -2,7 +2,7 @@
 // not to, so one compromised process holds an API credential. A pod opts out with
 // automountServiceAccountToken: false; one that needs the API says so with true. Only the pod's field is
 // read: a ServiceAccount's own setting is not in the pod spec, and the pod's wins over it anyway.
-import { describe, isWorkload, podSpecOf } from "../model/k8s";
+import { describeObject, isWorkload, podSpecOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 export const disallowServiceAccountToken = resourcePolicy({
@@ -14,7 +14,7 @@ export const disallowServiceAccountToken = resourcePolicy({
     const v: unknown = podSpecOf(o)?.automountServiceAccountToken;
     if (typeof v === "boolean") return [];
     return [
-      `${describe(o)}: the pod leaves automountServiceAccountToken ${v === undefined ? "unset" : String(v)}, so every container gets an API token; ` +
+      `${describeObject(o)}: the pod leaves automountServiceAccountToken ${v === undefined ? "unset" : String(v)}, so every container gets an API token; ` +
         "set it to false (true only where the pod calls the Kubernetes API)",
     ];
   },

@@ -2,7 +2,7 @@
 // every capability dropped, no host namespaces. Each container, init containers included. The rest of
 // restricted has a policy each: rightsize-enforce-seccomp, rightsize-disallow-added-capabilities, and
 // for baseline's reach into the node, rightsize-disallow-host-access.
-import { containersOf, describe, podSpecOf, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, podSpecOf, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 export const enforcePodSecurity = resourcePolicy({
@@ -14,7 +14,7 @@ export const enforcePodSecurity = resourcePolicy({
     const spec = podSpecOf(o) ?? {};
     const out: string[] = [];
     const host = ["hostNetwork", "hostPID", "hostIPC"].filter((k) => spec[k] === true);
-    if (host.length > 0) out.push(`${describe(o)}: the pod shares the node's namespaces (${host.map((k) => `${k}: true`).join(", ")})`);
+    if (host.length > 0) out.push(`${describeObject(o)}: the pod shares the node's namespaces (${host.map((k) => `${k}: true`).join(", ")})`);
     const podNonRoot = spec.securityContext?.runAsNonRoot;
     for (const { c, label } of containersOf(o)) {
       const sc = c?.securityContext ?? {};
@@ -24,7 +24,7 @@ export const enforcePodSecurity = resourcePolicy({
       if (sc.allowPrivilegeEscalation !== false) problems.push("allowPrivilegeEscalation is not false");
       const drop: unknown[] = sc.capabilities?.drop ?? [];
       if (!drop.includes("ALL")) problems.push("capabilities.drop does not include ALL");
-      if (problems.length > 0) out.push(`${describe(o)}: ${label}: ${problems.join(", ")}`);
+      if (problems.length > 0) out.push(`${describeObject(o)}: ${label}: ${problems.join(", ")}`);
     }
     return out;
   },

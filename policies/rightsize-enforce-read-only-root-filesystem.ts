@@ -3,7 +3,7 @@
 // Such a container has been given a place to write, so a writable root is a choice made with it in view
 // (an image that must write beside its own files); with neither, every write lands in the image's layer,
 // unbounded and unreviewed.
-import { containersOf, describe, isWorkload, podSpecOf } from "../model/k8s";
+import { containersOf, describeObject, isWorkload, podSpecOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 export const enforceReadOnlyRootFilesystem = resourcePolicy({
@@ -20,7 +20,7 @@ export const enforceReadOnlyRootFilesystem = resourcePolicy({
       const mounts: any[] = c?.volumeMounts ?? [];
       if (mounts.some((m) => m?.readOnly !== true && emptyDirs.has(m?.name))) return [];
       return [
-        `${describe(o)}: ${label}: securityContext.readOnlyRootFilesystem is ${ro === undefined ? "not set" : String(ro)} and no writable emptyDir is mounted; ` +
+        `${describeObject(o)}: ${label}: securityContext.readOnlyRootFilesystem is ${ro === undefined ? "not set" : String(ro)} and no writable emptyDir is mounted; ` +
           "set it to true and mount an emptyDir where the software writes (extras: writableDirs)",
       ];
     });

@@ -1,7 +1,7 @@
 // Pod Security "restricted" requires a seccomp profile, RuntimeDefault or Localhost, on the pod or on every
 // container; a container's own profile overrides the pod's. Without one the kubelet runs the container
 // Unconfined unless the node opts in to SeccompDefault, which the stack cannot see.
-import { containersOf, describe, isWorkload, podSpecOf } from "../model/k8s";
+import { containersOf, describeObject, isWorkload, podSpecOf } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 const CONFINED = ["RuntimeDefault", "Localhost"];
@@ -23,7 +23,7 @@ export const enforceSeccomp = resourcePolicy({
           : own !== undefined
             ? `securityContext.seccompProfile.type is ${String(own)} (container level${podType === undefined ? "" : `, overriding the pod's ${String(podType)}`})`
             : `seccompProfile.type is ${String(podType)} (pod level)`;
-      return [`${describe(o)}: ${label}: ${said}; set seccompProfile.type RuntimeDefault (or Localhost) so the container does not run Unconfined`];
+      return [`${describeObject(o)}: ${label}: ${said}; set seccompProfile.type RuntimeDefault (or Localhost) so the container does not run Unconfined`];
     });
   },
 });

@@ -4,7 +4,7 @@
 // rightsize component (rightsize.io/component celery-worker or celery-beat), or any container, in any
 // workload kind, whose command runs `celery ... worker` or `celery ... beat`.
 import { COMPONENT } from "../model/annotations";
-import { componentOf, containersOf, type ContainerRef, describe, isWorkload, mainContainer } from "../model/k8s";
+import { componentOf, containersOf, type ContainerRef, describeObject, isWorkload, mainContainer } from "../model/k8s";
 import type { K8sObject } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
@@ -40,6 +40,6 @@ export const missingLivenessProbe = resourcePolicy({
       .filter(({ ref }) => !ref.c?.livenessProbe)
       .map(
         ({ ref, role }) =>
-          `${describe(o)}: ${ref.label} runs a Celery ${role} and has no livenessProbe; a hung ${role} keeps its ${role === "beat" ? "schedule" : "prefetched tasks"} and nothing restarts it`,
+          `${describeObject(o)}: ${ref.label} runs a Celery ${role} and has no livenessProbe; a hung ${role} keeps its ${role === "beat" ? "schedule" : "prefetched tasks"} and nothing restarts it`,
       ),
 });

@@ -2,7 +2,7 @@
 // pod there accepts connections from anywhere in the cluster. rightsize's platform renders a default-deny
 // ingress policy plus one allow rule per service. The check is per namespace, not per pod: a namespace
 // with any policy has had its traffic thought about, and which pods each rule admits is the rules' job.
-import { describe, isWorkload } from "../model/k8s";
+import { describeObject, isWorkload } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 
 const nsName = (ns: string | undefined) => (ns ? `namespace ${ns}` : "the default namespace");
@@ -23,7 +23,7 @@ export const missingNetworkPolicy = stackPolicy({
         if (o.kind === "Namespace") namespaces.set(o.metadata?.name ?? "", urn);
         if (isWorkload(o)) {
           const w = workloads.get(ns) ?? { names: [], urn };
-          w.names.push(describe(o));
+          w.names.push(describeObject(o));
           workloads.set(ns, w);
         }
         return [];

@@ -2,7 +2,7 @@
 // may evict every replica at once. A single-replica workload (rightsize's Postgres and Redis StatefulSets)
 // needs none: a PDB over one pod either lets it go anyway or blocks every drain
 // (rightsize-disallow-blocking-pdb). Whether the PDB allows disruption at all is that policy's concern.
-import { describe, SelectorIndex } from "../model/k8s";
+import { describeObject, SelectorIndex } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 import { addHpa, type HpaIndex, isScaler } from "../model/reservations";
 
@@ -30,7 +30,7 @@ export const missingPdb = stackPolicy({
         if (most <= 1) return [];
         const labels = o.spec?.template?.metadata?.labels;
         if (pdbs.match(o.metadata?.namespace, labels).length > 0) return [];
-        return [`${describe(o)} runs up to ${most} replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once`];
+        return [`${describeObject(o)} runs up to ${most} replicas and no PodDisruptionBudget selects its pods; a node drain can evict them all at once`];
       });
       out.push(...msgs.map((message) => ({ message, urn })));
     }
