@@ -2,6 +2,7 @@
 // the prod rule that each is stored encrypted. Which paths are credentials the component descriptors say
 // (components/registry.ts credentialPaths); the program hands them in (config/raw.ts StackRules).
 import { type ConfigIssue, issue } from "./issues";
+import type { StackCheck } from "./raw";
 
 /** `pulumi config set` for one credential: `--secret` in prod, where it must be encrypted. */
 export function setCommand(path: string, stack: string, prod: boolean): string {
@@ -43,3 +44,16 @@ export function unencryptedCredentials(credentials: readonly string[], prod: boo
     .filter((p) => !secretKeys.has(p.split(".")[0]!))
     .map((p) => issue(p, `must be stored encrypted in prod: set it with \`pulumi config set --secret --path ${p} ...\``));
 }
+
+/** Push credentials for an image build must be stored encrypted in prod. */
+export const checkImageSecrets: StackCheck = (c, raw): ConfigIssue[] => {
+  const app = c.images.app;
+  if (c.environment !== "prod" || typeof app === "string" || !app.build.registry) return [];
+  if (raw.secretKeys.has("images")) return [];
+  return [
+    issue(
+      "images.app.build.registry.password",
+      "must be stored encrypted in prod: set it with `pulumi config set --secret --path images.app.build.registry.password ...`",
+    ),
+  ];
+};
