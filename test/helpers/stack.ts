@@ -1,5 +1,5 @@
 // A compliant baseline stack config; tests change one thing at a time.
-import { credentialPaths } from "../../config/credentials";
+import { credentialPaths } from "../../components/registry";
 import { formatIssue } from "../../config/issues";
 import type { RawStack } from "../../config/parse";
 import { parseStack } from "../../components/platform/checks";

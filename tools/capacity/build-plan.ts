@@ -1,7 +1,8 @@
 // The capacity plan as data: built from the objects the program registered (tuning is read from them,
 // never recomputed), with the same reservation math as the policy pack. report.ts renders it.
 import { DOCKER_IMAGE_TYPE, placeholderDigest } from "../harness/offline";
-import { ANNOTATION, COMPONENT } from "../../model/annotations";
+import { ANNOTATION } from "../../model/annotations";
+import { descriptorOf } from "../../components/registry";
 import { type Amount, type Budget, budgetFromAnnotations, BUDGET_QUOTA_NAME, chooseBudget } from "../../model/budget";
 import { pack, type Packing } from "../../model/packing";
 import { type Totals, totals, workloadsFrom } from "../../model/reservations";
@@ -59,7 +60,6 @@ export interface PolicySummary {
 
 export class PlanError extends Error {}
 
-const APP_COMPONENTS: readonly string[] = [COMPONENT.web, COMPONENT.celeryWorker, COMPONENT.celeryBeat];
 
 /** The app image as the program registered it: docker builds (not run offline) or the pinned references. */
 export function appImageReport(resources: readonly { type: string; inputs: K8sObject }[]): AppImageReport {
@@ -78,7 +78,7 @@ export function appImageReport(resources: readonly { type: string; inputs: K8sOb
   const refs = new Set<string>();
   for (const r of resources) {
     const o = r.inputs;
-    if (o.kind !== "Deployment" || !APP_COMPONENTS.includes(o.metadata?.annotations?.[ANNOTATION.component] ?? "")) continue;
+    if (o.kind !== "Deployment" || !descriptorOf(o.metadata?.annotations?.[ANNOTATION.component])?.runsAppImage) continue;
     for (const c of o.spec?.template?.spec?.containers ?? []) if (typeof c.image === "string") refs.add(c.image);
   }
   return { source: "pinned", refs: [...refs].sort() };

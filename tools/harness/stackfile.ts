@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
-import { credentialPaths } from "../../config/credentials";
+import { credentialPaths } from "../../components/registry";
 import { InputError } from "./errors";
 
 export interface StackFile {

@@ -2,25 +2,14 @@
 import { showCpu, showMemory } from "../../model/quantity";
 import type { Budget } from "../../model/budget";
 import type { Plan, PlanWorkload } from "../capacity/build-plan";
-import { COMPONENT, type ComponentKind } from "../../model/annotations";
+import { descriptorOf } from "../../components/registry";
 import { bar, markdownTable as md, showPercent as pct, textTable as table } from "../harness/table";
-
-/** The tuning values worth a column in the text table, per component; the JSON has them all. */
-const HEADLINE: Record<ComponentKind, string[]> = {
-  [COMPONENT.web]: ["workers", "timeout", "graceful_timeout", "preload_app", "max_requests"],
-  [COMPONENT.postgres]: ["shared_buffers", "effective_cache_size", "work_mem", "max_connections"],
-  [COMPONENT.redis]: ["maxmemory", "maxmemory-policy", "appendonly"],
-  [COMPONENT.meilisearch]: ["MEILI_MAX_INDEXING_MEMORY", "MEILI_MAX_INDEXING_THREADS", "MEILI_ENV"],
-  [COMPONENT.celeryWorker]: ["queues", "worker_concurrency", "worker_max_memory_per_child", "worker_prefetch_multiplier", "task_time_limit", "visibility_timeout"],
-  [COMPONENT.celeryBeat]: ["beat_max_loop_interval", "beat_schedule_filename"],
-  [COMPONENT.playwright]: ["CONCURRENT", "NODE_OPTIONS", "TIMEOUT", "shm_bytes"],
-  [COMPONENT.extra]: ["image", "port"],
-};
 
 const cpu = showCpu;
 const mem = (b: number) => showMemory(b, "compact");
 function tuningSummary(w: PlanWorkload): string {
-  const keys = HEADLINE[w.component as ComponentKind] ?? Object.keys(w.tuning).slice(0, 4);
+  // The tuning values worth a column in the text table are the component's headline; the JSON has them all.
+  const keys = descriptorOf(w.component)?.headline ?? Object.keys(w.tuning).slice(0, 4);
   return keys.filter((k) => k in w.tuning).map((k) => `${k}=${String(w.tuning[k])}`).join(" ");
 }
 

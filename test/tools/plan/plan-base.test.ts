@@ -2,7 +2,7 @@
 // codes a process gives are plan.test.ts'). A git ref is read from a repository of the test's own, never
 // from the project's .git.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -79,6 +79,8 @@ function repositoryOfWorkingTree(): { repo: string; sha: string } {
   const env = { ...process.env, GIT_DIR: join(repo, ".git"), GIT_WORK_TREE: ROOT, GIT_AUTHOR_NAME: "test", GIT_AUTHOR_EMAIL: "test@example.com", GIT_COMMITTER_NAME: "test", GIT_COMMITTER_EMAIL: "test@example.com" };
   const git = (...args: string[]) => execFileSync("git", args, { cwd: ROOT, env, encoding: "utf8" }).trim();
   execFileSync("git", ["init", "--quiet", repo]);
+  // As .gitignore says, and also when node_modules is a symlink (which `node_modules/` does not match).
+  writeFileSync(join(repo, ".git", "info", "exclude"), "node_modules\npolicies/node_modules\n");
   git("add", "-A");
   git("commit", "--quiet", "--no-verify", "-m", "plan --base test");
   return { repo, sha: git("rev-parse", "HEAD") };

@@ -61,7 +61,7 @@ describe("plan", () => {
     const text = renderText((await planner.plan("dev")).plan, "Pulumi.dev.yaml");
     expect(text).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(text).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(text).toContain("Policies: rightsize 0.1.0, 16 policies over the Analyzer protocol:");
+    expect(text).toContain("Policies: rightsize 0.1.0, 25 policies over the Analyzer protocol:");
     expect(text).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
@@ -76,7 +76,7 @@ describe("plan", () => {
     const p = await json("dev");
     expect(p.policies.evaluated).toBe(true);
     expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
-    expect(p.policies.results).toHaveLength(16);
+    expect(p.policies.results).toHaveLength(25);
     expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
   });
 
