@@ -83,7 +83,7 @@ export const extraSchema = z
     }
     // A name in both maps is two entries for one variable; the later (env) silently wins in Kubernetes.
     for (const name of Object.keys(e.env)) {
-      if (name in e.secretEnv) ctx.addIssue({ code: "custom", path: ["env", name], message: "is also in secretEnv; the later entry would silently win, so keep one" });
+      if (name in e.secretEnv) ctx.addIssue({ code: "custom", path: ["env", name], message: "is also in secretEnv; the later entry would silently win, so keep one", input: undefined });
     }
     if (e.port !== undefined && Object.values(e.extraPorts).includes(e.port)) {
       ctx.addIssue({ code: "custom", path: ["extraPorts"], message: `repeats port ${e.port}`, input: e.extraPorts });
