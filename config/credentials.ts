@@ -41,3 +41,42 @@ export function unencryptedCredentials(values: Record<string, unknown>, prod: bo
     .filter((p) => !secretKeys.has(p.split(".")[0]!))
     .map((p) => issue(p, `must be stored encrypted in prod: set it with \`pulumi config set --secret --path ${p} ...\``));
 }
+
+/** Names that say a variable holds a credential: *PASSWORD*, *PASSWD*, *SECRET*, *TOKEN*, *_KEY, *CREDENTIAL*. */
+const CREDENTIAL_NAME = /PASSWORD|PASSWD|SECRET|TOKEN|CREDENTIAL|(^|_)KEY$/;
+/** `scheme://user:password@host`: the userinfo of a URL with a password (RFC 3986 section 3.2.1). */
+const URL_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@\s]*?:([^/?#@\s]+)@/;
+/** Only `$(VAR)` references (Kubernetes expands them from other variables, such as a secretKeyRef). */
+const ONLY_REFERENCES = /^(\$\([-._a-zA-Z][-._a-zA-Z0-9]*\))+$/;
+
+/**
+ * Why a variable's value is a credential, or undefined: a URL with a literal password, or a credential's
+ * name with a value that is neither empty, a number, a boolean nor only `$(VAR)` references.
+ */
+export function credentialReason(name: string, value: string): string | undefined {
+  const password = URL_PASSWORD.exec(value)?.[1];
+  if (password !== undefined && !ONLY_REFERENCES.test(password)) return "a URL with a password";
+  const v = value.trim();
+  if (v === "" || ONLY_REFERENCES.test(v) || /^(\d+|true|false|yes|no)$/i.test(v)) return undefined;
+  return CREDENTIAL_NAME.test(name.toUpperCase().replace(/[-.]/g, "_")) ? "its name says it is one" : undefined;
+}
+
+export const looksLikeCredential = (name: string, value: string): boolean => credentialReason(name, value) !== undefined;
+
+/**
+ * In prod a credential in a workload's `env` must come from encrypted config, like every other credential.
+ * `envs` are the env maps by key path (`web.env`, `extras.flower.env`, ...); as for the credentials above,
+ * the top-level key being secret is as fine-grained as the program can see.
+ */
+export function plaintextEnvCredentials(envs: readonly [string, Readonly<Record<string, string>>][], prod: boolean, secretKeys: ReadonlySet<string>, stack: string): ConfigIssue[] {
+  if (!prod) return [];
+  const out: ConfigIssue[] = [];
+  for (const [key, env] of envs) {
+    if (secretKeys.has(key.split(".")[0]!)) continue;
+    for (const [name, value] of Object.entries(env)) {
+      const why = credentialReason(name, value);
+      if (why) out.push(issue(`${key}.${name}`, `carries a credential (${why}) in plain text; in prod store it encrypted: \`${setCommand(`${key}.${name}`, stack, true)}\``));
+    }
+  }
+  return out;
+}

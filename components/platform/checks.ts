@@ -2,9 +2,12 @@
 // the rules that need its derivation, config/ owns where credentials are stored, and this list only
 // gathers them, so every problem is reported at once. config/ cannot import components, so the loader
 // is handed this list (index.ts: loadStackConfig(platformChecks)).
-import { checkImageSecrets, encryptedCredentials } from "../../config/checks";
+import { checkImageSecrets, encryptedCredentials, encryptedEnvCredentials } from "../../config/checks";
 import { parseStackConfig, type ParseResult } from "../../config/parse";
 import type { RawStack, StackCheck } from "../../config/raw";
+import type { StackConfig } from "../../config/schema";
+import { BEAT_ENV_NAMES, clientEnv, WORKER_ENV_NAMES } from "../celery/client";
+import { databaseEnv, type EnvVar, envNames, envOverrides } from "../shared/env";
 import { checkAutoscaling } from "../celery/scaling";
 import { celeryDbConnections, checkCelery } from "../celery/tuning";
 import { checkExtras } from "../extras/tuning";
@@ -14,7 +17,23 @@ import { checkPostgres } from "../postgres/tuning";
 import { checkRedis } from "../redis/tuning";
 import { checkWeb, webConnectionDemand } from "../web/tuning";
 
+/** What web pods get from the data layer and, with Celery, the client module: one list for the pods and the check. */
+export function webClientEnv(c: StackConfig): EnvVar[] {
+  return [...databaseEnv(c.web.database), ...(c.celery ? clientEnv() : [])];
+}
+
+/** Every workload's `env` against the variables its component sets (each component's one list). */
+export const envChecks: StackCheck = (c, raw) => {
+  const overrides = [
+    ...envOverrides("web.env", c.web.env, envNames(webClientEnv(c)), "the database and Celery client variables"),
+    ...Object.entries(c.celery?.workers ?? {}).flatMap(([n, p]) => envOverrides(`celery.workers.${n}.env`, p.env, WORKER_ENV_NAMES, "the worker's pool, broker and database variables")),
+    ...(c.celery ? envOverrides("celery.beat.env", c.celery.beat.env, BEAT_ENV_NAMES, "the Celery client variables") : []),
+  ];
+  return [...overrides, ...encryptedEnvCredentials(c, raw.secretKeys, new Set(overrides.map((i) => i.path)))];
+};
+
 export const platformChecks: readonly StackCheck[] = [
+  envChecks,
   (c) => checkWeb(c.web),
   // Every client's connection pools must fit under max_connections: web's and every Celery pool's.
   (c) => checkPostgres(c.postgres, [webConnectionDemand(c.web), ...celeryDbConnections(c)]),

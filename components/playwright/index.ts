@@ -13,7 +13,7 @@ import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, type WritableDir, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { connectUrl, type PlaywrightSettings, playwrightSettings } from "./tuning";
+import { connectUrl, type PlaywrightSettings, playwrightEnv, playwrightSettings } from "./tuning";
 
 export interface PlaywrightServiceArgs {
   readonly namespace: string;
@@ -60,12 +60,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
     const liveness: Probe = { ...http, periodSeconds: seconds(20), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
     const env = [
-      { name: "PORT", value: String(PLAYWRIGHT.port) },
-      { name: "HOST", value: "0.0.0.0" },
-      { name: "NODE_OPTIONS", value: s.NODE_OPTIONS },
-      { name: "CONCURRENT", value: String(s.CONCURRENT) },
-      { name: "QUEUED", value: String(s.QUEUED) },
-      { name: "TIMEOUT", value: String(s.TIMEOUT) },
+      ...playwrightEnv(s),
       ...Object.entries(c.env).map(([k, val]) => ({ name: k, value: val })),
     ];
     const annotations = { [ANNOTATION.component]: COMPONENT.playwright, [ANNOTATION.tuning]: JSON.stringify(s) };
