@@ -1,6 +1,8 @@
 // Shared by plan and render: read the stack file, run the program, map failures to exit codes.
 // 2 = the stack config is invalid (every problem printed as `key.path: message`), never a stack trace.
 import { ConfigError } from "../config/issues";
+import { PathError } from "../config/paths";
+import { objectSizeProblem } from "../model/k8s-rules";
 import type { ProgramRun } from "./program";
 import { isProdStack, setCommand } from "../config/credentials";
 import { type ReadOptions, readStackFile, type StackFile, StackFileError } from "./stackfile";
@@ -41,8 +43,18 @@ export async function loadStack(stack: string, opts: ReadOptions = {}): Promise<
 export async function runStack(file: StackFile): Promise<Loaded | number> {
   try {
     // Loaded here, not at the top: plan starts the policy pack before it pays for loading the SDK.
-    const { runProgram } = await import("./program");
-    return { file, run: await runProgram(file) };
+    const { kubernetesObjects, runProgram } = await import("./program");
+    const run = await runProgram(file);
+    // A value from the stack file (a long env value, say) can make an object etcd will not store.
+    const tooLarge = kubernetesObjects(run).flatMap((o) => {
+      const why = objectSizeProblem(o as Parameters<typeof objectSizeProblem>[0]);
+      return why ? [`  ${o.kind}/${o.metadata?.name}: ${why}; shorten what the stack file puts in it`] : [];
+    });
+    if (tooLarge.length > 0) {
+      process.stderr.write(`Pulumi.${file.stack}.yaml: ${tooLarge.length === 1 ? "an object is" : "objects are"} too large for Kubernetes:\n${tooLarge.join("\n")}\n`);
+      return EXIT.config;
+    }
+    return { file, run };
   } catch (e) {
     const detail = (e as { detail?: unknown }).detail;
     const registered = (e as { registered?: string[] }).registered ?? [];
@@ -83,7 +95,7 @@ export function main(fn: (argv: string[]) => Promise<number>): void {
       process.exitCode = code;
     },
     (e: unknown) => {
-      if (e instanceof UsageError) {
+      if (e instanceof UsageError || e instanceof PathError) {
         process.stderr.write(`${e.message}\n`);
         process.exitCode = EXIT.config;
         return;

@@ -2,7 +2,7 @@
 // The workflows write a kubeconfig from a secret, and the stack file names the context the Kubernetes
 // provider uses (`kubernetes:context`). A kubeconfig without that context fails `pulumi up` only after
 // the CLI has started; this says so first, naming both sides.
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../config/paths";
 import { parse } from "yaml";
 import { EXIT, main, UsageError } from "./cli";
 import { readStackFile, StackFileError } from "./stackfile";
@@ -39,9 +39,9 @@ export async function kubeContext(argv: string[]): Promise<number> {
   }
   let text: string;
   try {
-    text = readFileSync(kubeconfig, "utf8");
-  } catch {
-    process.stderr.write(`${kubeconfig}: cannot read the kubeconfig\n`);
+    text = readUserFile(kubeconfig, "kubeconfig");
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
     return EXIT.config;
   }
   const problem = contextProblem(text, context, `Pulumi.${stack}.yaml`);

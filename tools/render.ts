@@ -1,9 +1,10 @@
 // npm run render -- <stack> --out <dir>
 // One kubectl-applicable YAML file per object, `<kind>-<name>.yaml` in lower case. Secret values are
 // placeholders: Secret data is replaced wholesale, and any Pulumi secret was masked when collected.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { prepareOutputDir, writeFailure } from "../config/paths";
 import type { K8sObject } from "../model/k8s";
 import { EXIT, loadStack, main, takePlaceholderFlag, UsageError } from "./cli";
 import { kubernetesObjects } from "./program";
@@ -28,15 +29,20 @@ export async function render(all: string[]): Promise<number> {
   const dir = outAt >= 0 ? argv[outAt + 1] : undefined;
   const rest = argv.filter((_, i) => i !== outAt && i !== outAt + 1);
   if (!dir || rest.length !== 1 || rest[0]!.startsWith("-")) throw new UsageError(USAGE);
+  // Before the program runs: a folder that cannot be written is known at once.
+  prepareOutputDir(dir);
   const loaded = await loadStack(rest[0]!, { placeholderSecrets });
   if (typeof loaded === "number") return loaded;
-  mkdirSync(dir, { recursive: true });
   const written = new Set<string>();
   for (const o of kubernetesObjects(loaded.run)) {
     const name = fileName(o);
     if (written.has(name)) throw new Error(`two objects would both be written to ${name}`);
     written.add(name);
-    writeFileSync(join(dir, name), stringify(maskSecret(o), { lineWidth: 0 }));
+    try {
+      writeFileSync(join(dir, name), stringify(maskSecret(o), { lineWidth: 0 }));
+    } catch (e) {
+      throw writeFailure(join(dir, name), e);
+    }
   }
   process.stdout.write(`wrote ${written.size} objects for stack ${loaded.file.stack} to ${dir}\n`);
   return EXIT.ok;
