@@ -152,8 +152,13 @@ export async function planStack(
     }
     throw e;
   }
-  const summary = summarize(file.stack, resources, run);
   const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
+  if (typeof pin === "string") {
+    // A pin that cannot be a budget is the file's mistake (exit 2), not a violation by the stack (exit 1).
+    process.stderr.write(`${policyConfigPath ?? "the policy config"}: ${NODE_BUDGET_POLICY}: ${pin}\n`);
+    return EXIT.config;
+  }
+  const summary = summarize(file.stack, resources, run);
   const objects = kubernetesObjects(loaded.run);
   return { plan: buildPlan(file.stack, objects, summary, { appImage: appImageReport(loaded.run.resources), ...(pin ? { pin } : {}) }), objects };
 }

@@ -117,6 +117,22 @@ describe("npm run plan", () => {
     expect(r2.stderr).toContain("rightsize-enforce-node-budget: nodes: invalid type, expected integer, given string");
   });
 
+  it("exits 2 naming the file and the key for a misspelled policy name or an invalid pin (issue 19)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
+    const file = join(dir, "prod.json");
+    const pin = { nodes: 1, cpu: "8", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
+    // Spelled right this pin exits 1 for prod; misspelled, it used to be dropped and prod planned with exit 0.
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-nodebudget": pin }));
+    const typo = runTool("plan", ["dev", "--policy-pack-config", file]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(`${file}: the policy config is invalid:\n  rightsize-enforce-nodebudget: no such policy in the pack (did you mean rightsize-enforce-node-budget?)\n`);
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-node-budget": { ...pin, cpu: "0" } }));
+    const zero = runTool("plan", ["dev", "--policy-pack-config", file]);
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toBe(`${file}: rightsize-enforce-node-budget: the policy config's budget is invalid: cpu: node CPU must be positive (got "0")\n`);
+    expect(zero.stdout).toBe("");
+  });
+
   const bad: [string, (y: string) => string, string][] = [
     ["a memory of 1.5GB", (y) => y.replace("memory: 512Mi", "memory: 1.5GB"), 'web.resources.limits.memory: "1.5GB" is not a Kubernetes quantity'],
     ["limits below requests", (y) => y.replace("cpu: 500m\n        memory: 512Mi", "cpu: 50m\n        memory: 512Mi"), 'web.resources.requests.cpu: request is larger than limits.cpu 50m (got "100m")'],
