@@ -12,7 +12,7 @@ import { exitCodeOf, planStack, readGivenPolicyConfig } from "./plan";
 import type { Plan } from "./build-plan";
 import { propose, type Recommendation, rejectInvalid, tradeAdvice, workloadRecommendations } from "./recommend/build";
 import { applyToConfig, commandsFor, configProblems, writeStackFile } from "./recommend/config-edit";
-import { type Answers, fetchAnswers, PrometheusError, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";
+import { type Answers, fetchAnswers, PrometheusError, prometheusUrlProblem, queries, readUsageFile, UsageFileError } from "./recommend/prometheus";
 import { renderRecommendMarkdown, renderRecommendText } from "./recommend/render";
 import { DEFAULT_STRATEGY, parseDuration, type Strategy } from "./recommend/strategy";
 import { mapUsage, targetWorkloads } from "./recommend/workloads";
@@ -59,6 +59,8 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
   if (unknown.length > 0 || args.length !== 1) throw new UsageError(unknown.length > 0 ? `unknown option ${unknown[0]}\n${USAGE}` : USAGE);
   if (flags.includes("--json") && flags.includes("--markdown")) throw new UsageError(`--json and --markdown are exclusive\n${USAGE}`);
   const printQueries = flags.includes("--print-queries");
+  const badUrl = prometheus !== undefined ? prometheusUrlProblem(prometheus) : undefined;
+  if (badUrl) throw new UsageError(`--prometheus: ${JSON.stringify(prometheus)} ${badUrl}\n${USAGE}`);
   if (prometheus !== undefined && usageFile !== undefined) throw new UsageError(`give one of --prometheus <url> and --usage <file>, not both\n${USAGE}`);
   if (prometheus === undefined && usageFile === undefined && !printQueries) throw new UsageError(`give --prometheus <url> or --usage <file>\n${USAGE}`);
   return {

@@ -2,7 +2,7 @@
 // workload at once, grouped by namespace/pod/container), with the PromQL KRR and the Kubernetes
 // dashboards use over cAdvisor's and kube-state-metrics' series. The same answers can come from a file
 // of exported `/api/v1/query` responses (`--usage`), for pipelines with no network path to Prometheus.
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../../config/paths";
 
 /** Prometheus could not be reached, or answered an error (exit 4). */
 export class PrometheusError extends Error {}
@@ -77,6 +77,27 @@ export function samplesOf(name: string, body: unknown, where: string): Sample[] 
   }));
 }
 
+/**
+ * Why `--prometheus` is not a Prometheus base URL, or undefined: an http(s) URL with a host. A value that
+ * is not one is a bad argument (exit 2), not an unreachable server (exit 4).
+ */
+export function prometheusUrlProblem(base: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(base);
+  } catch {
+    return `is not a URL; give one such as http://prometheus.monitoring:9090`;
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    // `localhost:9090` parses with the scheme "localhost:"; say what was probably meant.
+    const hint = /^[\w.-]+:\d+/.test(base) ? `; did you mean http://${base}?` : "";
+    return `is not an http:// or https:// URL${hint}`;
+  }
+  if (url.hostname === "") return "has no host";
+  if (url.username !== "" || url.password !== "") return "carries credentials in the URL; put Prometheus behind a proxy or port-forward instead";
+  return undefined;
+}
+
 /** Runs one instant query; every failure becomes a PrometheusError with the URL and Prometheus' own words. */
 async function query(base: string, name: string, promql: string, timeoutMs: number): Promise<unknown> {
   const url = `${base.replace(/\/+$/, "")}/api/v1/query`;
@@ -116,7 +137,7 @@ export async function fetchAnswers(base: string, qs: Record<QueryName, string>, 
 export function readUsageFile(path: string): Answers {
   let doc: unknown;
   try {
-    doc = JSON.parse(readFileSync(path, "utf8"));
+    doc = JSON.parse(readUserFile(path, "usage file"));
   } catch (e) {
     throw new UsageFileError(`${path}: cannot read the usage file: ${(e as Error).message}`);
   }

@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { PrometheusError, queries, QUERY_NAMES, readUsageFile, samplesOf, UsageFileError } from "../../../tools/recommend/prometheus";
+import { UsageError } from "../../../tools/cli";
+import { parseRecommendArgs } from "../../../tools/recommend";
+import { PrometheusError, prometheusUrlProblem, queries, QUERY_NAMES, readUsageFile, samplesOf, UsageFileError } from "../../../tools/recommend/prometheus";
 
 describe("queries", () => {
   it("one per metric for the whole namespace, grouped by namespace/pod/container, leaving out the pod cgroup and the pause container", () => {
@@ -38,5 +40,17 @@ describe("answers", () => {
     writeFileSync(file, "[]");
     expect(() => readUsageFile(file)).toThrow(UsageFileError);
     expect(() => readUsageFile(join(dir, "missing.json"))).toThrow(/cannot read the usage file/);
+  });
+});
+
+describe("--prometheus", () => {
+  it("must be an http(s) URL with a host: a bad argument (exit 2), not an unreachable server (exit 4)", () => {
+    expect(prometheusUrlProblem("not-a-url")).toBe("is not a URL; give one such as http://prometheus.monitoring:9090");
+    expect(prometheusUrlProblem("localhost:9090")).toBe("is not an http:// or https:// URL; did you mean http://localhost:9090?");
+    expect(prometheusUrlProblem("ftp://prometheus:9090")).toBe("is not an http:// or https:// URL");
+    expect(prometheusUrlProblem("http://user:pw@prometheus:9090")).toBe("carries credentials in the URL; put Prometheus behind a proxy or port-forward instead");
+    for (const ok of ["http://127.0.0.1:9090", "https://prometheus.monitoring.svc:9090/prom/", "http://[::1]:9090"]) expect(prometheusUrlProblem(ok), ok).toBeUndefined();
+    expect(() => parseRecommendArgs(["prod", "--prometheus", "not-a-url"])).toThrow(UsageError);
+    expect(() => parseRecommendArgs(["prod", "--prometheus", "not-a-url"])).toThrow(/^--prometheus: "not-a-url" is not a URL; give one such as http:\/\/prometheus\.monitoring:9090\nusage: /);
   });
 });
