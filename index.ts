@@ -3,9 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config/load";
 import { Platform } from "./components/platform";
-import { platformChecks } from "./components/platform/checks";
+import { ineffectiveKeys, platformChecks } from "./components/platform/checks";
 
-const config = loadStackConfig(platformChecks);
+const config = loadStackConfig(platformChecks, ineffectiveKeys);
 const platform = new Platform("rightsize", { config });
 
 export const namespace = platform.namespace;

@@ -56,8 +56,11 @@ function strayKeys(stack: string, values: Record<string, unknown>): string | und
   }
 }
 
-/** `checks`: the program's cross-field checks (components/platform/checks.ts), run after the shapes. */
-export function loadStackConfig(checks: readonly StackCheck[]): StackConfig {
+/**
+ * `checks`: the program's cross-field checks (components/platform/checks.ts), run after the shapes;
+ * `warnings`: keys that have no effect, logged as Pulumi warnings (the CLI and the offline tools show them).
+ */
+export function loadStackConfig(checks: readonly StackCheck[], warnings?: (c: StackConfig, raw: RawStack) => string[]): StackConfig {
   const raw = readRawStack();
   const stray = strayKeys(raw.stack, raw.values);
   const file = `Pulumi.${raw.stack}.yaml`;
@@ -65,5 +68,6 @@ export function loadStackConfig(checks: readonly StackCheck[]): StackConfig {
   const typos: ConfigIssue[] = namespaceTypos(Object.keys(pulumi.runtime.allConfig()), NAMESPACE);
   const result = parseStackConfig(raw, checks);
   if (!result.ok || typos.length > 0) throw new StackConfigError(new ConfigError(file, [...typos, ...(result.ok ? [] : result.issues)]));
+  for (const w of warnings?.(result.config, raw) ?? []) pulumi.log.warn(`${file}: ${w}`);
   return result.config;
 }

@@ -9,6 +9,8 @@ import type { StackConfig } from "../../config/schema";
 import { BEAT_ENV_NAMES, clientEnv, WORKER_ENV_NAMES } from "../celery/client";
 import { databaseEnv, type EnvVar, envNames, envOverrides } from "../shared/env";
 import { checkAutoscaling } from "../celery/scaling";
+import { minReplicas } from "../celery/tuning";
+import { persistent } from "../redis/tuning";
 import { celeryDbConnections, checkCelery } from "../celery/tuning";
 import { checkExtras } from "../extras/tuning";
 import { checkMeilisearch } from "../meilisearch/tuning";
@@ -47,6 +49,39 @@ export const platformChecks: readonly StackCheck[] = [
   (c) => checkExtras(c),
   checkImageSecrets,
 ];
+
+/** A key as the stack file typed it (defaults filled in later cannot tell typed from not). */
+function typed(values: Record<string, unknown>, path: string): boolean {
+  let o: unknown = values;
+  for (const k of path.split(".")) {
+    if (o === null || typeof o !== "object" || !Object.hasOwn(o, k)) return false;
+    o = (o as Record<string, unknown>)[k];
+  }
+  return o !== undefined;
+}
+
+/**
+ * Keys the stack file sets that change nothing, as warnings (the plan still runs, exit 0): a user who
+ * typed them expects an effect. Each names the key and why.
+ */
+export function ineffectiveKeys(c: StackConfig, raw: RawStack): string[] {
+  const out: string[] = [];
+  for (const [name, p] of Object.entries(c.celery?.workers ?? {})) {
+    const key = `celery.workers.${name}.autoscaling.cooldownSeconds`;
+    if (p.autoscaling?.cooldownSeconds !== undefined && minReplicas(p) >= 1) {
+      out.push(`${key}: has no effect: KEDA's cooldownPeriod only applies when a pool scales to zero, and its minReplicas is ${minReplicas(p)}`);
+    }
+  }
+  for (const [which, r] of [["broker", c.redis.broker], ["cache", c.redis.cache]] as const) {
+    if (r && !persistent(r) && typed(raw.values, `redis.${which}.storage`)) {
+      out.push(`redis.${which}.storage: has no effect: this instance keeps nothing on disk (appendonly no, no save points), so it gets no volume`);
+    }
+  }
+  if (c.playwright && c.playwright.shm.mode !== "memory" && typed(raw.values, "playwright.shm.size")) {
+    out.push(`playwright.shm.size: has no effect: shm.mode is ${c.playwright.shm.mode}, so /dev/shm is not memory-backed`);
+  }
+  return out;
+}
 
 /** The stack config with every check the program runs: what `pulumi up` would accept or report. */
 export function parseStack(raw: RawStack): ParseResult {
