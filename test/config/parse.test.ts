@@ -93,6 +93,9 @@ describe("stack config", () => {
     ["an image path in upper case", "images.app", "registry.example.com/Team/app:1", [
       'images.app: image is not an image reference: the repository path must be lower case (got "registry.example.com/Team/app:1")',
     ]],
+    ["a build repository with a tag", "images.app", { build: { repository: "registry.example.com/team/app:1" } }, [
+      'images.app.build.repository: must be a repository such as registry.example.com/team/app, without a tag or digest (got "registry.example.com/team/app:1")',
+    ]],
     ["web.env overriding the database password", "web.env", { POSTGRES_PASSWORD: "hunter2hunter2", DATABASE_URL: "postgresql://app:hunter2@db/app" }, [
       "web.env.POSTGRES_PASSWORD: is set by rightsize (the database and Celery client variables); remove it from env",
       "web.env.DATABASE_URL: is set by rightsize (the database and Celery client variables); remove it from env",
@@ -136,6 +139,7 @@ describe("stack config", () => {
     v = set(v, "images.worker", `registry.example.com/worker@sha512:${"a".repeat(128)}`);
     v = set(v, "web.resources.requests.cpu", "0");
     v = set(v, "postgres.storage.storageClassName", "fast.ssd-1");
+    expect(valid(set(baseValues(), "images.app", { build: { repository: "localhost:5000/team/my__app" } })).images.app).toMatchObject({ build: { repository: "localhost:5000/team/my__app" } });
     const c = valid(v);
     expect(c.web.env).toEqual({ "my.env-name": "1", "MY_ENV.NAME": "2" });
     expect(c.web.resources.requests.cpu).toBe(0);
