@@ -1,6 +1,7 @@
 // A proposal as stack config edits: in memory (the proposed stack that plan's code runs), as the
 // `pulumi config set --path` commands a user types, and in Pulumi.<stack>.yaml itself (`--write`),
 // keeping its comments and key order through the yaml package's Document API.
+import { writeFailure } from "../../config/paths";
 import { readFileSync, writeFileSync } from "node:fs";
 import { isMap, parseDocument } from "yaml";
 import { parseStack } from "../../components/platform/checks";
@@ -81,5 +82,10 @@ export function writeStackFile(path: string, changes: readonly ConfigChange[]): 
     const [top, ...rest] = c.path.split(".");
     doc.setIn(["config", fileKey(keys, top!), ...rest], c.value);
   }
-  writeFileSync(path, doc.toString());
+  try {
+    writeFileSync(path, doc.toString());
+  } catch (e) {
+    // A read-only file or a full disk is the user's to fix (exit 2), not an internal error.
+    throw writeFailure(path, e);
+  }
 }
