@@ -3,11 +3,11 @@
 // `pulumi preview --policy-pack policies [--policy-pack-config <file>]` would.
 // Exit 0: no mandatory policy violated; 1: one is; 2: the stack or policy config is invalid.
 // Only light modules load up front: the pack starts before the SDK, the program and the gRPC stubs load.
-import { budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
+import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "../policies/lib/budget-config";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "./analyzer";
 import { EXIT, main, readStack, runStack, takePlaceholderFlag, UsageError } from "./cli";
 import { PolicyConfigRejected, type RunningPack, startPolicyPack } from "./pack-process";
-import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile } from "./policy-config";
+import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile, validate } from "./policy-config";
 import type { ProgramRun } from "./program";
 import type { K8sObject } from "../model/k8s";
 import { appImageReport, buildPlan, type Plan, type PolicySummary, type Violation } from "./build-plan";
@@ -116,7 +116,14 @@ export async function plan(argv: string[]): Promise<number> {
 /** The policy config file's contents, or exit 2 with the file's problems printed. */
 export function readGivenPolicyConfig(path: string | undefined): Record<string, PolicyConfig> | number {
   try {
-    return path ? readPolicyConfigFile(path) : {};
+    if (!path) return {};
+    const given = readPolicyConfigFile(path);
+    // A pin that cannot be a budget is the file's mistake (exit 2), not a violation by the stack (exit 1).
+    // Checked here, before anything runs; one that fails the policy's schema is reported by the pack's.
+    const pinned = given[NODE_BUDGET_POLICY]?.properties ?? {};
+    const pin = validate({ type: "object", properties: BUDGET_CONFIG_SCHEMA.properties }, pinned, "").length === 0 ? budgetFromConfig(pinned) : undefined;
+    if (typeof pin === "string") throw new PolicyConfigError(`${path}: ${NODE_BUDGET_POLICY}: ${pin}`);
+    return given;
   } catch (e) {
     if (!(e instanceof PolicyConfigError)) throw e;
     process.stderr.write(`${e.message}\n`);
@@ -152,13 +159,8 @@ export async function planStack(
     }
     throw e;
   }
-  const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
-  if (typeof pin === "string") {
-    // A pin that cannot be a budget is the file's mistake (exit 2), not a violation by the stack (exit 1).
-    process.stderr.write(`${policyConfigPath ?? "the policy config"}: ${NODE_BUDGET_POLICY}: ${pin}\n`);
-    return EXIT.config;
-  }
   const summary = summarize(file.stack, resources, run);
+  const pin = budgetFromConfig(run.config.get(NODE_BUDGET_POLICY)?.properties ?? {});
   const objects = kubernetesObjects(loaded.run);
   return { plan: buildPlan(file.stack, objects, summary, { appImage: appImageReport(loaded.run.resources), ...(pin ? { pin } : {}) }), objects };
 }
