@@ -150,6 +150,7 @@ const CASES: Case[] = [
   },
   { what: "the kube-system namespace", edits: [at("namespace", "kube-system")], key: "namespace", shows: "is a namespace the cluster owns" },
   { what: "a zero CPU request and limit", edits: [at("web.resources.requests.cpu", "0"), at("web.resources.limits.cpu", "0")], key: "web.resources.limits.cpu", shows: "must be more than zero: Kubernetes reads a zero limit as no limit" },
+  { what: "an env value that makes the Deployment too large for etcd", edits: [at("web.env.BLOB", "x".repeat(2 * 1024 * 1024))], key: "Deployment/web", shows: "etcd stores an object of at most 1572864 bytes (1.5 MiB); shorten what the stack file puts in it" },
   { what: "a YAML alias bomb", edits: [], raw: aliasBomb(), key: "Pulumi.dev.yaml", shows: "not a valid stack file: its aliases expand too far" },
   { what: "a memory limit in millibytes (500m for 500Mi)", edits: [at("web.resources.limits.memory", "500m")], key: "web.resources.limits.memory", shows: '"500m" is 500 millibytes (m is milli, a thousandth); did you mean "500Mi"?' },
 ];
