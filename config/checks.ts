@@ -1,12 +1,9 @@
 // Checks that config/ owns itself: where a credential is stored, which only the stack file knows.
 // The derivation checks live beside the components (components/platform/checks.ts gathers them all).
-import { plaintextEnvCredentials, unencryptedCredentials } from "./credentials";
+import { plaintextEnvCredentials } from "./credentials";
 import { type ConfigIssue, issue } from "./issues";
 import type { StackCheck } from "./raw";
 import type { StackConfig } from "./schema";
-
-/** In prod every credential must come from encrypted config (config/credentials.ts has the list). */
-export const encryptedCredentials: StackCheck = (c, raw) => unencryptedCredentials(raw.values, c.environment === "prod", raw.secretKeys);
 
 /**
  * In prod a credential in any workload's `env` must be encrypted too. `skip`: names already refused

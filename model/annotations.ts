@@ -8,12 +8,15 @@
  * - tuning: JSON of the derived settings keyed as the software spells them, valued as the software takes
  *   them (numbers where it takes numbers, its own unit strings such as Postgres' "384MB" where it takes
  *   those);
- * - role: what an instance is for where a component has several (Redis: broker, cache, shared).
+ * - role: what an instance is for where a component has several (Redis: broker, cache, shared);
+ * - configKey: the dotted stack-config path of the workload.
  */
 export const ANNOTATION = {
   component: "rightsize.io/component",
   tuning: "rightsize.io/tuning",
   role: "rightsize.io/role",
+  /** The stack-config path that owns the workload (`celery.workers.default`), so tools map objects back to config. */
+  configKey: "rightsize.io/config-key",
 } as const;
 
 /** On a pod template: a hash of the config it reads, so a config change rolls the pods. */

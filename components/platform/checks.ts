@@ -1,11 +1,13 @@
 // The stack's cross-field checks, in the order they report: each component's pure tuning module owns
 // the rules that need its derivation, config/ owns where credentials are stored, and this list only
 // gathers them, so every problem is reported at once. config/ cannot import components, so the loader
-// is handed this list (index.ts: loadStackConfig(platformChecks)).
-import { checkImageSecrets, encryptedCredentials, encryptedEnvCredentials } from "../../config/checks";
+// is handed these rules (index.ts: loadStackConfig(PLATFORM_RULES)).
+import { checkImageSecrets, encryptedEnvCredentials } from "../../config/checks";
+import { unencryptedCredentials } from "../../config/credentials";
 import { parseStackConfig, type ParseResult } from "../../config/parse";
-import type { RawStack, StackCheck } from "../../config/raw";
+import type { RawStack, StackCheck, StackRules } from "../../config/raw";
 import type { StackConfig } from "../../config/schema";
+import { credentialPaths } from "../registry";
 import { BEAT_ENV_NAMES, clientEnv, WORKER_ENV_NAMES } from "../celery/client";
 import { databaseEnv, type EnvVar, envNames, envOverrides } from "../shared/env";
 import { checkAutoscaling } from "../celery/scaling";
@@ -18,6 +20,9 @@ import { checkPlaywright } from "../playwright/tuning";
 import { checkPostgres } from "../postgres/tuning";
 import { checkRedis } from "../redis/tuning";
 import { checkWeb, webConnectionDemand } from "../web/tuning";
+
+/** In prod every credential the descriptors name must come from encrypted config. */
+const encryptedCredentials: StackCheck = (c, raw) => unencryptedCredentials(credentialPaths(raw.values), c.environment === "prod", raw.secretKeys);
 
 /** What web pods get from the data layer and, with Celery, the client module: one list for the pods and the check. */
 export function webClientEnv(c: StackConfig): EnvVar[] {
@@ -83,7 +88,10 @@ export function ineffectiveKeys(c: StackConfig, raw: RawStack): string[] {
   return out;
 }
 
+/** What the program hands config/: its checks, the credentials its components require, and the warnings. */
+export const PLATFORM_RULES: StackRules = { checks: platformChecks, credentials: credentialPaths, warnings: ineffectiveKeys };
+
 /** The stack config with every check the program runs: what `pulumi up` would accept or report. */
 export function parseStack(raw: RawStack): ParseResult {
-  return parseStackConfig(raw, platformChecks);
+  return parseStackConfig(raw, PLATFORM_RULES);
 }

@@ -2,7 +2,8 @@
 import { type ConfigIssue, issue } from "../../config/issues";
 import { formatMemory, showMemory } from "../../model/quantity";
 import type { PlaywrightConfig } from "../../config/schema/playwright";
-import { MiB } from "../../model/units";
+import { type Bytes, bytes, MiB } from "../../model/units";
+import type { UsageAccount } from "../../model/usage";
 import { PLAYWRIGHT } from "../shared/endpoints";
 import { type EnvVar, envNames, envOverrides } from "../shared/env";
 
@@ -154,4 +155,24 @@ export function checkPlaywright(c: PlaywrightConfig | undefined): ConfigIssue[] 
   }
   out.push(...envOverrides("playwright.env", c.env, envNames(playwrightEnv(playwrightSettings(c))), "derived from the playwright keys"));
   return out;
+}
+
+/** The usage model the session count is sized from: heap + browser base + shm + sessions x session memory. */
+export function browserUsage(c: PlaywrightConfig): UsageAccount {
+  return { units: sessions(c), fixed: bytes(heapMiB(c) * MiB + c.browserBaseMemory + shmBytes(c)), perUnit: c.sessionMemory };
+}
+
+/**
+ * The smallest limit (whole MiB) that gives `n` sessions of `perSession`: with the default heap the heap
+ * grows with the limit, so solve the 80% share, then step up to the first whole MiB that fits.
+ */
+export function browserLimitFor(c: PlaywrightConfig, n: number, perSession: Bytes): Bytes {
+  const rest = c.browserBaseMemory + shmBytes(c) + n * perSession;
+  const share = c.nodeHeap !== undefined ? 1 : 1 - HEAP_PERCENT.default / 100;
+  const heap = c.nodeHeap !== undefined ? Math.floor(c.nodeHeap / MiB) * MiB : 0;
+  // The estimate can overshoot by the heap's rounding to whole MiB: start below it and step up.
+  let limit = Math.max(MiB, (Math.ceil((rest + heap) / share / MiB) - 4) * MiB);
+  const with_ = (m: number) => ({ ...c, sessionMemory: perSession, resources: { ...c.resources, limits: { ...c.resources.limits, memory: bytes(m) } } });
+  while (sessionsThatFit(with_(limit)) < n) limit += MiB;
+  return bytes(limit);
 }

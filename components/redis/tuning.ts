@@ -5,6 +5,7 @@ import { formatRedisMemory } from "../../model/native-units";
 import { formatMemory } from "../../model/quantity";
 import type { EvictionPolicy, RedisInstanceConfig, RedisRole } from "../../config/schema/redis";
 import { type Bytes, bytes, MiB, type Seconds, seconds } from "../../model/units";
+import type { UsageAccount } from "../../model/usage";
 
 /** Directives keyed as redis.conf spells them, valued as Redis takes them (maxmemory in bytes). */
 export interface RedisSettings {
@@ -184,4 +185,19 @@ export function requirepassLine(password: string): string {
 /** SIGTERM makes Redis fsync the AOF (and save, with save points) before it exits. */
 export function terminationGracePeriod(): Seconds {
   return seconds(60);
+}
+
+/** The usage model: the dataset (capped by maxmemory) + what the share leaves for buffers, fragmentation and forks. */
+export function redisUsage(r: RedisInstanceConfig): UsageAccount {
+  const maxmemory = bytes(redisSettings(r).maxmemory);
+  return { units: 1, fixed: bytes(Math.max(0, r.resources.limits.memory - maxmemory)), perUnit: maxmemory };
+}
+
+/** The smallest limit (whole MiB) whose derived maxmemory holds `dataset`: the inverse of maxmemoryCeiling. */
+export function redisLimitFor(r: RedisInstanceConfig, _units: number, dataset: Bytes): Bytes {
+  const s = maxmemoryShare(persistent(r));
+  let limit = Math.max(MiB, (Math.ceil((Math.ceil(dataset / MiB) * MiB * s.den) / s.num / MiB) - 4) * MiB);
+  const at = (m: number) => ({ ...r, resources: { ...r.resources, limits: { ...r.resources.limits, memory: bytes(m) } } });
+  while (maxmemoryCeiling(at(limit)) < dataset) limit += MiB;
+  return bytes(limit);
 }

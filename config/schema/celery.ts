@@ -4,7 +4,7 @@ import { z } from "zod";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { formatMemory } from "../../model/quantity";
 import { dns1123LabelProblem } from "../../model/k8s-rules";
-import { envMap, k8sString, MAX_REPLICAS, memory, replicas, resources, secondsField } from "./common";
+import { envMap, k8sString, MAX_REPLICAS, memory, replicas, resources, secondsField, size, unitMemory } from "./common";
 
 /** A pool name becomes part of object names (`celery-worker-<pool>`), so it is a short DNS label. */
 const poolName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a DNS label of at most 40 characters" });
@@ -43,7 +43,7 @@ const poolSchema = z
     profile: z.enum(["cpu", "io"]).default("io"),
     ioMultiplier: z.number().int().min(1).max(16).default(4),
     /** Resident memory one pool process needs after imports and a typical task. */
-    childMemory: memory().prefault("200Mi"),
+    childMemory: unitMemory("Celery children").prefault("200Mi"),
     /** Resident memory of the worker's parent (main) process. */
     parentMemory: memory().prefault(formatMemory(DEFAULT_PARENT_MEMORY)),
     /** Override of the derived concurrency; checked against the memory limit. */
@@ -106,7 +106,7 @@ const beatSchema = z.strictObject({
   schedule: z
     .strictObject({
       volume: z.enum(["emptyDir", "persistentVolumeClaim"]).default("emptyDir"),
-      size: memory().prefault("64Mi"),
+      size: size().prefault("64Mi"),
       storageClassName: z.string().min(1).optional(),
     })
     .prefault({}),

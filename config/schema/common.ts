@@ -20,13 +20,13 @@ function milliBytes(text: string): string | undefined {
 
 /**
  * Where zero is meaningless, a zero quantity is refused on the key it was typed on: Kubernetes reads a zero
- * limit as no limit (so tuning derived from it would be for nothing), and a zero size or per-unit cost
- * divides by zero. Requests and the node budget's reserve may be zero.
+ * limit as no limit (so tuning derived from it would be for nothing), and a zero size holds nothing.
+ * The plain parsers (cpu(), memory()) take zero; limits and sizes opt out.
  */
 export interface QuantityRule {
+  /** The message for a zero, or "allowed". @default "allowed" */
   zero?: "allowed" | string;
 }
-const ZERO_MEANINGLESS = "must be more than zero";
 
 function quantity<T>(kind: string, convert: (s: string) => T, rule: QuantityRule = {}) {
   return z.union([z.string(), z.number()], { error: `must be a Kubernetes ${kind} quantity string such as ${kind === "cpu" ? '"500m" or "2"' : '"512Mi" or "1Gi"'}` })
@@ -46,8 +46,8 @@ function quantity<T>(kind: string, convert: (s: string) => T, rule: QuantityRule
         ctx.addIssue({ code: "custom", message: milli, input });
         return z.NEVER;
       }
-      if (parsed.value.num === 0n && rule.zero !== "allowed") {
-        ctx.addIssue({ code: "custom", message: rule.zero ?? ZERO_MEANINGLESS, input });
+      if (parsed.value.num === 0n && rule.zero !== undefined && rule.zero !== "allowed") {
+        ctx.addIssue({ code: "custom", message: rule.zero, input });
         return z.NEVER;
       }
       try {
@@ -64,13 +64,20 @@ export const cpu = (rule?: QuantityRule) => quantity<Millicores>("cpu", toMillic
 /** A memory quantity (`512Mi`, `1Gi`, `1e9`) as integer bytes, rounded up like Value(). */
 export const memory = (rule?: QuantityRule) => quantity<Bytes>("memory", toBytes, rule);
 /** A request may be zero (the scheduler reserves nothing). */
-const ZERO_OK: QuantityRule = { zero: "allowed" };
-export const request = { cpu: () => cpu(ZERO_OK), memory: () => memory(ZERO_OK) };
+export const request = { cpu: () => cpu(), memory: () => memory() };
+/** A volume, emptyDir or buffer size: zero holds nothing (and a claim of zero the API server refuses). */
+export const size = () => memory({ zero: "must be more than zero: nothing fits in it" });
 /** A limit of zero is no limit to Kubernetes; the tuning derives from the limit (`derived: false` for extras). */
 const ZERO_LIMIT = "must be more than zero: Kubernetes reads a zero limit as no limit";
 const LIMIT: QuantityRule = { zero: `${ZERO_LIMIT}, and the tuning is derived from it` };
 export const limit = { cpu: () => cpu(LIMIT), memory: () => memory(LIMIT) };
 export const plainLimit = { cpu: () => cpu({ zero: ZERO_LIMIT }), memory: () => memory({ zero: ZERO_LIMIT }) };
+
+/**
+ * The memory one unit costs (a gunicorn worker, a Celery child, a browser session), from which the count
+ * that fits is derived as memory / cost: a cost of 0 would make that count infinite.
+ */
+export const unitMemory = (units: string) => memory().refine((b) => b > 0, { error: `must be more than 0: it divides the memory limit into ${units}` });
 
 /** Whole seconds, as the branded type. */
 export const secondsField = (min = 1, max = 7 * 24 * 3600) =>
@@ -184,7 +191,7 @@ export const secretString = (minLength = 12) =>
       return z.NEVER;
     }
     if (v.length < minLength) {
-      ctx.addIssue({ code: "custom", message: `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
+      ctx.addIssue({ code: "custom", message: minLength === 1 ? "must not be empty" : `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
       return z.NEVER;
     }
     return new Secret(v);
@@ -192,8 +199,8 @@ export const secretString = (minLength = 12) =>
 
 /** A PersistentVolumeClaim template's settings: size and storage class (the cluster default when unset). */
 export const volumeShape = (defaultSize: string) => ({
-  /** A claim's storage request; the API server refuses zero (core/v1 validation.go validateBasicResource). */
-  size: memory().prefault(defaultSize),
+  /** A claim's storage request; the API server refuses zero for a claim's storage. */
+  size: size().prefault(defaultSize),
   /** A StorageClass name; unset uses the cluster's default class. */
   storageClassName: k8sString(dns1123SubdomainProblem).optional(),
 });

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { formatCpu, formatMemory } from "../../model/quantity";
 import { configMapKeyProblem, dns1123SubdomainProblem, mountPathProblem, normalMountPath, portNameProblem } from "../../model/k8s-rules";
-import { envMap, envName, httpPath, k8sString, memory, plainLimit, pinnedImage, replicas, request, secondsField } from "./common";
+import { envMap, envName, httpPath, k8sString, plainLimit, pinnedImage, replicas, request, secondsField, size } from "./common";
 
 const port = () => z.number().int().min(1).max(65535);
 const portName = k8sString(portNameProblem);
@@ -18,7 +18,7 @@ const probeSchema = z
     tcp: z.literal(true).optional(),
     exec: z.array(z.string().min(1)).min(1).optional(),
     /** Port number or name for path/tcp. @default the service's `port` */
-    port: z.union([port(), portName]).optional(),
+    port: z.union([port(), portName], { error: "must be a port number (1 to 65535) or a port name" }).optional(),
     periodSeconds: secondsField(1, 3600).prefault(10),
     timeoutSeconds: secondsField(1, 600).prefault(5),
     failureThreshold: z.number().int().min(1).max(1000).default(3),
@@ -64,7 +64,7 @@ export const extraSchema = z
     uid: z.number().int().min(1).max(2 ** 31 - 1).default(10001),
     readOnlyRootFilesystem: z.boolean().default(true),
     /** emptyDirs where the image writes, path -> size limit. */
-    writableDirs: z.record(k8sString(mountPathProblem), memory()).prefault({ "/tmp": "64Mi" }),
+    writableDirs: z.record(k8sString(mountPathProblem), size()).prefault({ "/tmp": "64Mi" }),
     terminationGracePeriodSeconds: secondsField(0, 3600).prefault(30),
   })
   .superRefine((e, ctx) => {

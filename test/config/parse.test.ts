@@ -77,9 +77,8 @@ describe("stack config", () => {
     ["a zero memory limit on an extra", "extras", { x: { image: "x.example.com/x:1", resources: { requests: { cpu: "0", memory: "0" }, limits: { cpu: "1", memory: "0" } }, probes: { readiness: { tcp: true, port: 1 }, liveness: { tcp: true, port: 1 } } } }, [
       'extras.x.resources.limits.memory: must be more than zero: Kubernetes reads a zero limit as no limit (got "0")',
     ]],
-    ["a zero worker memory", "web.gunicorn.workerMemory", "0", ['web.gunicorn.workerMemory: must be more than zero (got "0")']],
-    ["a zero volume", "postgres.storage.size", 0, ["postgres.storage.size: must be more than zero (got 0)"]],
-    ["a zero session memory", "playwright", { sessionMemory: "0Gi" }, ['playwright.sessionMemory: must be more than zero (got "0Gi")']],
+    ["a zero volume", "postgres.storage.size", 0, ["postgres.storage.size: must be more than zero: nothing fits in it (got 0)"]],
+    ["a zero emptyDir for Meilisearch's spill", "meilisearch.tmpSize", "0Gi", ['meilisearch.tmpSize: must be more than zero: nothing fits in it (got "0Gi")']],
     ["a null credential", "postgres.password", null, ["postgres.password: is required: a credential; set it with `pulumi config set --path postgres.password <value> -s dev`"]],
     ["maxmemory 0", "redis.broker.settings.maxmemory", 0, [
       'redis.broker.settings.maxmemory: 0 is no limit to Redis, so the container would be OOM-killed instead of Redis applying its policy; set at least 1mb or leave it unset (derived from limits.memory) (got "0")',

@@ -157,7 +157,7 @@ const CASES: Case[] = [
 
 function runRender(dir: string, stack: string, out = join(dir, "out")): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render.ts"), stack, "--out", out], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", out], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += String(d)));

@@ -4,7 +4,7 @@
 import { parsePgMemory, parseRedisMemory } from "../../model/native-units";
 import { showCpu, showMemory, toBytes, toMillicores } from "../../model/quantity";
 import { bytes, millicores } from "../../model/units";
-import type { Plan, PlanWorkload } from "../build-plan";
+import type { Plan, PlanWorkload } from "../capacity/build-plan";
 
 /** Table-style memory, as plan prints its totals. */
 const showMemoryC = (b: number) => showMemory(b, "compact");

@@ -8,7 +8,7 @@ import { parseStack } from "../../components/platform/checks";
 import { formatIssue } from "../../config/issues";
 import { rawStackFrom } from "../../config/raw";
 import { formatCpu, formatMemory } from "../../model/quantity";
-import type { StackFile } from "../stackfile";
+import type { StackFile } from "../harness/stackfile";
 import type { Resources } from "./strategy";
 
 export interface ConfigChange {

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../tools/cli";
+import { UsageError } from "../../../tools/harness/cli";
 import { parseRecommendArgs } from "../../../tools/recommend";
 import { PrometheusError, prometheusUrlProblem, queries, QUERY_NAMES, readUsageFile, samplesOf, UsageFileError } from "../../../tools/recommend/prometheus";
 
