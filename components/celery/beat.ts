@@ -7,10 +7,10 @@ import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { clientEnv, clientMount, clientVolume, plainEnv, type Volume } from "./client";
 import { BEAT_DIR, probeCommand, sharedSettings, STATE_DIR } from "./module";
-import { podMetadata, workload } from "../shared/workload";
+import { podTemplate, workload } from "../shared/workload";
 import { CELERY_BEAT } from "./descriptor";
 
 export interface CeleryBeatArgs {
@@ -89,10 +89,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           // Never two beats, not even for the length of a rollout: the old one stops before the new starts.
           strategy: { type: "Recreate" },
-          template: {
-            metadata: podMetadata(w, a.configHash, { labels: APP_CLIENT_LABEL }),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: a.configHash, labels: APP_CLIENT_LABEL, uid: a.uid }, {
               // Beat saves its schedule and exits within seconds of SIGTERM.
               terminationGracePeriodSeconds: 30,
               containers: [
@@ -110,8 +107,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
                 },
               ],
               volumes: [clientVolume(a.configMap), schedule, ...dirs.volumes],
-            },
-          },
+            }),
         },
       },
       child,

@@ -8,13 +8,13 @@ import { autoscaledRollingUpdate, rollingUpdate } from "../../model/rollout";
 import { TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { podDisruptionBudget } from "../shared/wiring";
 import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
 import { POOL_ENV, probeCommand, REMAP_SIGTERM_ENV, STATE_DIR } from "./module";
 import { scaledObject } from "./scaler";
 import { maxReplicas, type PoolSettings, terminationGracePeriod } from "./tuning";
-import { configHash as sha256, podMetadata, workload } from "../shared/workload";
+import { configHash as sha256, podTemplate, workload } from "../shared/workload";
 import { CELERY_WORKER } from "./descriptor";
 
 export interface CeleryWorkerPoolArgs {
@@ -103,10 +103,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
           selector: { matchLabels: selector },
           // "100%" with autoscaling: the drain rule at whatever count KEDA has set; the plan reads it at the max.
           strategy: p.autoscaling ? autoscaledRollingUpdate("drain") : rollingUpdate("drain", most),
-          template: {
-            metadata: podMetadata(w, a.configHash, { labels: APP_CLIENT_LABEL }),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: a.configHash, labels: APP_CLIENT_LABEL, uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(p),
               containers: [
                 {
@@ -123,8 +120,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
                 },
               ],
               volumes: [clientVolume(a.configMap), ...dirs.volumes],
-            },
-          },
+            }),
         },
       },
       child,

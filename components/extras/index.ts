@@ -8,10 +8,10 @@ import { APP_CLIENT_LABEL } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
 import { extraTuning, toProbe } from "./tuning";
-import { podMetadata, workload } from "../shared/workload";
+import { podTemplate, workload } from "../shared/workload";
 import { EXTRA } from "./descriptor";
 
 export interface ExtraServiceArgs {
@@ -58,10 +58,7 @@ export class ExtraService extends pulumi.ComponentResource {
           replicas: e.replicas,
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", e.replicas),
-          template: {
-            metadata: podMetadata(w, undefined, { labels: e.appClient ? APP_CLIENT_LABEL : {} }),
-            spec: {
-              ...podDefaults({ uid: e.uid }),
+          template: podTemplate(w, { labels: e.appClient ? APP_CLIENT_LABEL : {}, uid: e.uid }, {
               terminationGracePeriodSeconds: e.terminationGracePeriodSeconds,
               containers: [
                 {
@@ -80,8 +77,7 @@ export class ExtraService extends pulumi.ComponentResource {
                 },
               ],
               volumes: dirs.volumes,
-            },
-          },
+            }),
         },
       },
       child,

@@ -8,11 +8,11 @@ import { MEILISEARCH } from "../shared/endpoints";
 import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
-import { configHash, podMetadata, workload } from "../shared/workload";
+import { configHash, podTemplate, workload } from "../shared/workload";
 import { MEILISEARCH as DESCRIPTOR } from "./descriptor";
 import { type MeilisearchSettings, meilisearchEnv, meilisearchSettings, terminationGracePeriod } from "./tuning";
 
@@ -98,10 +98,7 @@ export class Meilisearch extends pulumi.ComponentResource {
         metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            metadata: podMetadata(w, configHash(JSON.stringify(env))),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: configHash(JSON.stringify(env)), uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(),
               containers: [
                 {
@@ -119,8 +116,7 @@ export class Meilisearch extends pulumi.ComponentResource {
                 },
               ],
               volumes: dirs.volumes,
-            },
-          },
+            }),
           volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)],
         },
       },

@@ -2,8 +2,7 @@
 // the rules that need its derivation, config/ owns where credentials are stored, and this list only
 // gathers them, so every problem is reported at once. config/ cannot import components, so the loader
 // is handed these rules (index.ts: loadStackConfig(PLATFORM_RULES)).
-import { checkImageSecrets, encryptedEnvCredentials } from "../../config/checks";
-import { unencryptedCredentials } from "../../config/credentials";
+import { checkImageSecrets, encryptedEnvCredentials, unencryptedCredentials } from "../../config/credentials";
 import { parseStackConfig, type ParseResult } from "../../config/parse";
 import type { RawStack, StackCheck, StackRules } from "../../config/raw";
 import type { StackConfig } from "../../config/schema";

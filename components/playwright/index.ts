@@ -10,9 +10,9 @@ import { APP_CLIENT_LABEL } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, type WritableDir, writableDirs } from "../shared/security";
+import { containerSecurityContext, type WritableDir, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { podMetadata, workload } from "../shared/workload";
+import { podTemplate, workload } from "../shared/workload";
 import { PLAYWRIGHT as DESCRIPTOR } from "./descriptor";
 import { connectUrl, type PlaywrightSettings, playwrightEnv, playwrightSettings } from "./tuning";
 
@@ -75,10 +75,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
           replicas: c.replicas,
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", c.replicas),
-          template: {
-            metadata: podMetadata(w, undefined),
-            spec: {
-              ...podDefaults({ uid: c.uid }),
+          template: podTemplate(w, { uid: c.uid }, {
               // The image's entrypoint is a shell script, not an init: with a shared process namespace the
               // pod's pause process is PID 1 and reaps the Chromium helpers that exit after their parent.
               shareProcessNamespace: true,
@@ -99,8 +96,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
                 },
               ],
               volumes: v.volumes,
-            },
-          },
+            }),
         },
       },
       child,

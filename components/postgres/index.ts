@@ -8,11 +8,11 @@ import { POSTGRES } from "../shared/endpoints";
 import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
-import { configHash, podMetadata, workload } from "../shared/workload";
+import { configHash, podTemplate, workload } from "../shared/workload";
 import { POSTGRES as DESCRIPTOR } from "./descriptor";
 import { type PostgresSettings, postgresSettings, postgresTuning, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
 
@@ -110,43 +110,39 @@ export class Postgres extends pulumi.ComponentResource {
         metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            // A new postgresql.conf restarts the server, which is what most of these settings need.
-            metadata: podMetadata(w, configHash(conf)),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
-              terminationGracePeriodSeconds: terminationGracePeriod(),
-              containers: [
-                {
-                  name: "postgres",
-                  image: a.image,
-                  // The image's entrypoint runs initdb on an empty volume, then postgres with these args.
-                  args: ["-c", `config_file=${CONF_DIR}/postgresql.conf`],
-                  ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
-                  env: [
-                    fromSecret("POSTGRES_USER", K.username),
-                    fromSecret("POSTGRES_PASSWORD", K.password),
-                    fromSecret("POSTGRES_DB", K.database),
-                    { name: "PGDATA", value: PGDATA },
-                  ],
-                  resources: containerResources(c.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
-                  // SIGTERM is a smart shutdown that waits for every client to leave; fast shutdown rolls
-                  // back open transactions and checkpoints, within the grace period.
-                  lifecycle: { preStop: { exec: { command: ["sh", "-c", `pg_ctl stop -D "$PGDATA" -m fast -w -t ${SHUTDOWN_TIMEOUT} || true`] } } },
-                  securityContext: containerSecurityContext(),
-                  volumeMounts: [
-                    { name: DATA_VOLUME, mountPath: DATA_DIR },
-                    { name: "config", mountPath: CONF_DIR, readOnly: true },
-                    ...dirs.mounts,
-                  ],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: `${name}-config` } }, ...dirs.volumes],
-            },
-          },
+          // A new postgresql.conf restarts the server, which is what most of these settings need.
+          template: podTemplate(w, { hash: configHash(conf), uid: a.uid }, {
+            terminationGracePeriodSeconds: terminationGracePeriod(),
+            containers: [
+              {
+                name: "postgres",
+                image: a.image,
+                // The image's entrypoint runs initdb on an empty volume, then postgres with these args.
+                args: ["-c", `config_file=${CONF_DIR}/postgresql.conf`],
+                ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
+                env: [
+                  fromSecret("POSTGRES_USER", K.username),
+                  fromSecret("POSTGRES_PASSWORD", K.password),
+                  fromSecret("POSTGRES_DB", K.database),
+                  { name: "PGDATA", value: PGDATA },
+                ],
+                resources: containerResources(c.resources),
+                startupProbe: toK8sProbe(startup),
+                readinessProbe: toK8sProbe(readiness),
+                livenessProbe: toK8sProbe(liveness),
+                // SIGTERM is a smart shutdown that waits for every client to leave; fast shutdown rolls
+                // back open transactions and checkpoints, within the grace period.
+                lifecycle: { preStop: { exec: { command: ["sh", "-c", `pg_ctl stop -D "$PGDATA" -m fast -w -t ${SHUTDOWN_TIMEOUT} || true`] } } },
+                securityContext: containerSecurityContext(),
+                volumeMounts: [
+                  { name: DATA_VOLUME, mountPath: DATA_DIR },
+                  { name: "config", mountPath: CONF_DIR, readOnly: true },
+                  ...dirs.mounts,
+                ],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: `${name}-config` } }, ...dirs.volumes],
+          }),
           volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)],
         },
       },

@@ -7,10 +7,10 @@ import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
-import { configHash, podMetadata, workload } from "../shared/workload";
+import { configHash, podTemplate, workload } from "../shared/workload";
 import { REDIS as DESCRIPTOR } from "./descriptor";
 import { persistent, type RedisSettings, redisSettings, renderRedisConf, requirepassLine, roleWarning, terminationGracePeriod } from "./tuning";
 
@@ -103,10 +103,7 @@ export class Redis extends pulumi.ComponentResource {
         metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            metadata: podMetadata(w, configHash(conf)),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: configHash(conf), uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(),
               containers: [
                 {
@@ -134,8 +131,7 @@ export class Redis extends pulumi.ComponentResource {
                 { name: "auth", secret: { secretName: a.secretName, items: [{ key: AUTH_KEY, path: AUTH_KEY }], defaultMode: 0o440 } },
                 ...dirs.volumes,
               ],
-            },
-          },
+            }),
           ...(isPersistent ? { volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)] } : {}),
         },
       },

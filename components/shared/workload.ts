@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { ANNOTATION, type ComponentKind, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
 import { type Labels, selectorLabels, standardLabels } from "./labels";
+import { podDefaults } from "./security";
 
 export interface WorkloadIdentity {
   readonly name: string;
@@ -58,4 +59,19 @@ export function configHash(text: string): string {
 export function podMetadata(w: Workload, hash: string | undefined, more: { labels?: Labels; annotations?: Readonly<Record<string, string>> } = {}) {
   const annotations = { ...(hash !== undefined ? { [CONFIG_HASH_ANNOTATION]: hash } : {}), ...more.annotations };
   return { labels: { ...w.labels, ...more.labels }, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
+}
+
+/**
+ * A pod template on the skeleton: the workload's labels and config hash, the secure pod defaults
+ * (./security: non-root UID, seccomp, no service-account token, no service links), then the pod's own fields.
+ */
+export function podTemplate<S extends object>(
+  w: Workload,
+  pod: { hash?: string; labels?: Labels; annotations?: Readonly<Record<string, string>>; uid: number },
+  spec: S,
+) {
+  return {
+    metadata: podMetadata(w, pod.hash, { ...(pod.labels ? { labels: pod.labels } : {}), ...(pod.annotations ? { annotations: pod.annotations } : {}) }),
+    spec: { ...podDefaults({ uid: pod.uid }), ...spec },
+  };
 }

@@ -7,9 +7,9 @@ import { APP_CLIENT_LABEL } from "../shared/labels";
 import { autoscalerMin, rollingUpdate } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { configHash, podMetadata, workload } from "../shared/workload";
+import { configHash, podTemplate, workload } from "../shared/workload";
 import { WEB } from "./descriptor";
 import { type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod, workerCount } from "./tuning";
 
@@ -89,30 +89,26 @@ export class WebService extends pulumi.ComponentResource {
           ...(c.autoscaling ? {} : { replicas: c.replicas }),
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", c.replicas),
-          template: {
-            // A new gunicorn.conf.py rolls the pods.
-            metadata: podMetadata(w, configHash(conf), { labels: APP_CLIENT_LABEL, annotations: client.podAnnotations }),
-            spec: {
-              ...podDefaults({ uid: a.uid }),
-              terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
-              containers: [
-                {
-                  name: "web",
-                  image: a.image,
-                  command: ["gunicorn", "--config", `${CONF_DIR}/gunicorn.conf.py`],
-                  ports: [port],
-                  env: [...(client.env ?? []), ...Object.entries(c.env).map(([k, v]) => ({ name: k, value: v }))],
-                  resources: containerResources(c.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
-                  securityContext: containerSecurityContext(),
-                  volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts, ...(client.volumeMounts ?? [])],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes, ...(client.volumes ?? [])],
-            },
-          },
+          // A new gunicorn.conf.py rolls the pods.
+          template: podTemplate(w, { hash: configHash(conf), labels: APP_CLIENT_LABEL, annotations: client.podAnnotations, uid: a.uid }, {
+            terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
+            containers: [
+              {
+                name: "web",
+                image: a.image,
+                command: ["gunicorn", "--config", `${CONF_DIR}/gunicorn.conf.py`],
+                ports: [port],
+                env: [...(client.env ?? []), ...Object.entries(c.env).map(([k, v]) => ({ name: k, value: v }))],
+                resources: containerResources(c.resources),
+                startupProbe: toK8sProbe(startup),
+                readinessProbe: toK8sProbe(readiness),
+                livenessProbe: toK8sProbe(liveness),
+                securityContext: containerSecurityContext(),
+                volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts, ...(client.volumeMounts ?? [])],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes, ...(client.volumes ?? [])],
+          }),
         },
       },
       { ...child, dependsOn: [...a.dependsOn, configMap] },

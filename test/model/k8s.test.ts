@@ -3,7 +3,7 @@ import fc from "fast-check";
 import {
   componentOf,
   containersOf,
-  describe as describeObject,
+  describeObject,
   isWorkload,
   type K8sObject,
   mainContainer,

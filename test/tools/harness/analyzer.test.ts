@@ -19,8 +19,9 @@ import {
 import { type RunningPack, startPolicyPack } from "../../../tools/harness/pack-process";
 import { reconcile } from "../../../tools/harness/policy-config";
 import type { K8sObject } from "../../../model/k8s";
-import { messages, typeOf, UNKNOWN } from "../../helpers/policy";
-import { baseline, changed, main, quota } from "../../policies/fixtures";
+import { POLICIES } from "../../../policies/all";
+import { evaluate, type Finding, messages, typeOf, UNKNOWN } from "../../helpers/policy";
+import { baseline, changed, main, quota, setTuning } from "../../policies/fixtures";
 
 const asResources = (objects: K8sObject[]): AnalyzedResource[] =>
   objects.map((o) => ({ urn: `urn:pulumi:test::rightsize::${typeOf(o)}::${o.metadata?.name}`, type: typeOf(o), name: o.metadata!.name!, properties: o as Record<string, unknown> }));
@@ -48,24 +49,8 @@ describe("the policy pack over the Analyzer protocol", () => {
   it("GetAnalyzerInfo: the pack's name, its version from policies/package.json, every policy and the budget schema", () => {
     expect(info.name).toBe("rightsize");
     expect(info.version).toBe("0.1.0");
-    expect(info.policies.map((p) => `${p.name}:${p.enforcementLevel}`)).toEqual([
-      "rightsize-enforce-node-budget:mandatory",
-      "rightsize-enforce-beat-singleton:mandatory",
-      "rightsize-enforce-broker-noeviction:mandatory",
-      "rightsize-enforce-celery-memory-fit:mandatory",
-      "rightsize-enforce-visibility-timeout:mandatory",
-      "rightsize-missing-resources:advisory",
-      "rightsize-disallow-requests-over-limits:advisory",
-      "rightsize-missing-readiness-probe:advisory",
-      "rightsize-disallow-identical-probes:advisory",
-      "rightsize-disallow-unpinned-image:advisory",
-      "rightsize-enforce-pod-security:advisory",
-      "rightsize-enforce-memory-emptydir-size:advisory",
-      "rightsize-missing-pdb:advisory",
-      "rightsize-configure-shared-buffers:advisory",
-      "rightsize-enforce-postgres-memory-request:advisory",
-      "rightsize-configure-redis-shared-role:advisory",
-    ]);
+    expect(info.policies.map((p) => `${p.name}:${p.enforcementLevel}`)).toEqual(POLICIES.map((p) => `${p.name}:${p.enforcementLevel}`));
+    expect(info.policies).toHaveLength(25);
     const schema = info.policies[0]!.configSchema!;
     expect(Object.keys(schema.properties!).sort()).toEqual(["cpu", "maxPods", "memory", "nodes", "reserved"]);
     expect(schema.properties!.maxPods).toMatchObject({ type: "integer", minimum: 1, default: 110 });
@@ -153,4 +138,56 @@ describe("the policy pack over the Analyzer protocol", () => {
       "the policy config is invalid:\n  rightsize-enforce-node-budget: maxPods: must be >= 1\n  rightsize-enforce-node-budget: nodes: invalid type, expected integer, given string",
     );
   });
+});
+
+/** One stack per policy that the policy rejects: one change from the compliant baseline. */
+const WORKER = { worker_concurrency: 4, worker_max_memory_per_child: 307200, task_time_limit: 3600, visibility_timeout: 4200 };
+const REJECTED: Record<string, () => K8sObject[]> = {
+  "rightsize-enforce-node-budget": () => [...baseline().filter((o) => o.kind !== "ResourceQuota"), quota({ nodes: 1, cpu: 4000, memoryMi: 8192, reservedCpu: 0, reservedMi: 0 })],
+  "rightsize-enforce-beat-singleton": () => changed("Deployment", "celery-beat", (o) => (o.spec.strategy = { type: "RollingUpdate" })),
+  "rightsize-enforce-broker-noeviction": () => changed("StatefulSet", "redis-broker", (o) => setTuning(o, { "maxmemory-policy": "allkeys-lru" })),
+  "rightsize-enforce-celery-memory-fit": () => changed("Deployment", "celery-worker", (o) => setTuning(o, { ...WORKER, worker_concurrency: 6, worker_max_memory_per_child: 400000 })),
+  "rightsize-enforce-visibility-timeout": () => changed("Deployment", "celery-worker", (o) => setTuning(o, { ...WORKER, visibility_timeout: 3600 })),
+  "rightsize-disallow-added-capabilities": () => changed("Deployment", "playwright", (o) => (main(o).securityContext.capabilities.add = ["SYS_ADMIN"])),
+  "rightsize-disallow-host-access": () => changed("Deployment", "web", (o) => (main(o).ports = [{ containerPort: 8000, hostPort: 80 }])),
+  "rightsize-disallow-literal-secrets": () => changed("Deployment", "web", (o) => (main(o).env = [{ name: "SECRET_KEY", value: "django-insecure" }])),
+  "rightsize-missing-resources": () => changed("Deployment", "web", (o) => delete main(o).resources.requests.cpu),
+  "rightsize-disallow-requests-over-limits": () => changed("Deployment", "web", (o) => (main(o).resources.requests.memory = "1Gi")),
+  "rightsize-missing-readiness-probe": () => changed("Deployment", "web", (o) => delete main(o).readinessProbe),
+  "rightsize-missing-liveness-probe": () => changed("Deployment", "celery-worker", (o) => delete main(o).livenessProbe),
+  "rightsize-disallow-identical-probes": () => changed("Deployment", "web", (o) => (main(o).livenessProbe = { ...main(o).readinessProbe })),
+  "rightsize-disallow-unpinned-image": () => changed("StatefulSet", "postgres", (o) => (main(o).image = "postgres:latest")),
+  "rightsize-enforce-pod-security": () => changed("Deployment", "celery-beat", (o) => (o.spec.template.spec.hostNetwork = true)),
+  "rightsize-enforce-seccomp": () => changed("Deployment", "web", (o) => (main(o).securityContext.seccompProfile = { type: "Unconfined" })),
+  "rightsize-enforce-read-only-root-filesystem": () => changed("Deployment", "web", (o) => (main(o).securityContext.readOnlyRootFilesystem = false)),
+  "rightsize-disallow-service-account-token": () => changed("Deployment", "web", (o) => delete o.spec.template.spec.automountServiceAccountToken),
+  "rightsize-enforce-memory-emptydir-size": () => changed("Deployment", "playwright", (o) => delete o.spec.template.spec.volumes[0].emptyDir.sizeLimit),
+  "rightsize-missing-pdb": () => baseline().filter((o) => o.kind !== "PodDisruptionBudget"),
+  "rightsize-disallow-blocking-pdb": () => changed("PodDisruptionBudget", "web", (o) => (o.spec = { maxUnavailable: 0, selector: o.spec.selector })),
+  "rightsize-missing-network-policy": () => baseline().filter((o) => o.kind !== "NetworkPolicy"),
+  "rightsize-configure-shared-buffers": () => changed("StatefulSet", "postgres", (o) => setTuning(o, { shared_buffers: "1GB" })),
+  "rightsize-enforce-postgres-memory-request": () => changed("StatefulSet", "postgres", (o) => (main(o).resources.requests.memory = "1Gi")),
+  "rightsize-configure-redis-shared-role": () => changed("StatefulSet", "redis-broker", (o) => (o.metadata.annotations["rightsize.io/role"] = "shared")),
+};
+
+const asFinding = (d: { policy: string; enforcementLevel: string; urn: string; message: string }): Finding => {
+  const [, , type, name] = d.urn.split("::");
+  return { policy: d.policy, level: d.enforcementLevel, resource: d.urn ? `${type!.split(":").pop()}/${name}` : "stack", message: d.message };
+};
+
+describe("every policy over the Analyzer protocol", () => {
+  it("has a rejected stack here for each policy of the pack", () => {
+    expect(Object.keys(REJECTED).sort()).toEqual(POLICIES.map((p) => p.name).sort());
+  });
+
+  for (const p of POLICIES) {
+    it(`${p.name}: the pack served as the CLI runs it reports what the policy reports in-process`, async () => {
+      const objects = REJECTED[p.name]!();
+      const expected = await evaluate(objects, {}, p.name);
+      expect(expected.length).toBeGreaterThan(0);
+      const run = await runPolicies(pack, { stack: "test", project: "rightsize", resources: asResources(objects) });
+      expect(run.diagnostics.filter((d) => d.policy === p.name).map(asFinding)).toEqual(expected);
+      expect(run.diagnostics.every((d) => d.policy === p.name)).toBe(true);
+    });
+  }
 });

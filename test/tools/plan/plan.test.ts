@@ -47,7 +47,7 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 16 policies over the Analyzer protocol:");
+    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 25 policies over the Analyzer protocol:");
     expect(r.stdout).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
@@ -63,7 +63,7 @@ describe("npm run plan", () => {
     const p = JSON.parse(runTool("plan", ["dev", "--json"]).stdout);
     expect(p.policies.evaluated).toBe(true);
     expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
-    expect(p.policies.results).toHaveLength(16);
+    expect(p.policies.results).toHaveLength(25);
     expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
     expect(p.violations).toEqual([]);
   });
