@@ -274,7 +274,7 @@ export function workloadRecommendations(
       tuning: tuningChanges(w.component, before, after),
       ...(c ? { count: c } : {}),
       ...(units?.perUnit ? { perUnit: units.perUnit } : {}),
-      notes: u ? usageNotes(u, p.current, s) : [],
+      notes: u ? usageNotes(u, p.current, s, p.proposed.limits.memory) : [],
     };
   });
 }
@@ -282,14 +282,20 @@ export function workloadRecommendations(
 const days = (n: number) => (n >= 10 ? `${Math.round(n)}` : `${Math.round(n * 10) / 10}`);
 
 /** What the usage shows that sizing does not: growth, throttling, restarts for other reasons, a stale kill. */
-export function usageNotes(u: ContainerUsage, cur: Resources, s?: Strategy): string[] {
+export function usageNotes(u: ContainerUsage, cur: Resources, s?: Strategy, proposedLimit?: number): string[] {
   const out: string[] = [];
   const limit = cur.limits.memory;
   const t = u.trend;
   // A trend worth saying: the daily peaks grow by more than 2% of the limit (or of the peak) a day.
   if (t && Number.isFinite(t.slopeBytesPerDay) && t.slopeBytesPerDay > 0.02 * (limit ?? u.memoryPeakBytes ?? Infinity)) {
     const reach = limit !== undefined && t.nowBytes < limit ? ` reaches the ${showMemory(limit)} limit in ${days((limit - t.nowBytes) / t.slopeBytesPerDay)} days` : "";
-    out.push(`memory grows: the daily peaks rise ${showMemory(Math.round(t.slopeBytesPerDay))}/day (least squares), now ${showMemory(Math.round(t.nowBytes))}${reach ? ";" + reach : ""}; a leak is not fixed by a limit`);
+    const proposed =
+      proposedLimit !== undefined && proposedLimit !== limit
+        ? proposedLimit > t.nowBytes
+          ? `, the proposed ${showMemory(proposedLimit)} in ${days((proposedLimit - t.nowBytes) / t.slopeBytesPerDay)}`
+          : `, and the proposed ${showMemory(proposedLimit)} is already below the trend line`
+        : "";
+    out.push(`memory grows: the daily peaks rise ${showMemory(Math.round(t.slopeBytesPerDay))}/day (least squares), now ${showMemory(Math.round(t.nowBytes))}${reach ? `;${reach}${proposed}` : proposed}; a leak is not fixed by a limit`);
   }
   if (u.throttledRatio !== undefined && Number.isFinite(u.throttledRatio) && u.throttledRatio > 0.05) {
     const high = s !== undefined && u.throttledRatio * 100 > s.throttlePercent;
