@@ -57,7 +57,11 @@ export function queries(namespace: string, windowSeconds: number, percentile: nu
   return {
     cpu: `max ${BY} (quantile_over_time(${percentile / 100}, rate(container_cpu_usage_seconds_total{${sel}}[5m])[${w}:1m]))`,
     memory: `max ${BY} (max_over_time(${ws}[${w}]))`,
-    oom: `max ${BY} (max_over_time(kube_pod_container_status_last_terminated_reason{namespace=${ns},reason="OOMKilled"}[${w}]))`,
+    // A kill inside the window: the restart counter rose (in the last 5m of a 1m step) while the last
+    // termination reason was OOMKilled; a reason left over from before the window does not count.
+    oom:
+      `max ${BY} (max_over_time((max ${BY} (kube_pod_container_status_last_terminated_reason{namespace=${ns},reason="OOMKilled"}) ` +
+      `and on (namespace, pod, container) (increase(${restarts}[5m]) > 0))[${w}:1m]))`,
     restarts: `max ${BY} (max_over_time(${restarts}[${w}]) - min_over_time(${restarts}[${w}]))`,
     samples: `sum ${BY} (count_over_time(${ws}[${w}]))`,
     // The first and last 1m step that sees a sample: within a minute of the first sample, and at most the

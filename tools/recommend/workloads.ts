@@ -83,6 +83,9 @@ interface PodRecord {
   container: string;
   cpu?: number;
   memory?: number;
+  /** A kill inside the window (the `oom` answer). */
+  oomKill: boolean;
+  /** An OOMKilled last-terminated reason seen in the window, maybe from a kill before it. */
   oomReason: boolean;
   reasons: string[];
   restarts: number;
@@ -106,12 +109,12 @@ function podRecords(answers: Answers): Map<string, PodRecord> {
   const at = (s: Sample) => {
     const key = `${s.pod}/${s.container}`;
     let r = pods.get(key);
-    if (!r) pods.set(key, (r = { pod: s.pod, container: s.container, oomReason: false, reasons: [], restarts: 0, samples: 0, coverageMinutes: 0 }));
+    if (!r) pods.set(key, (r = { pod: s.pod, container: s.container, oomKill: false, oomReason: false, reasons: [], restarts: 0, samples: 0, coverageMinutes: 0 }));
     return r;
   };
   for (const s of answers.cpu) at(s).cpu = larger(at(s).cpu, s.value);
   for (const s of answers.memory) at(s).memory = larger(at(s).memory, s.value);
-  for (const s of answers.oom) if (s.value > 0) at(s).oomReason = true;
+  for (const s of answers.oom) if (s.value > 0) at(s).oomKill = at(s).oomReason = true;
   for (const s of answers.reasons) {
     const reason = s.labels.reason;
     if (s.value > 0 && reason) {
@@ -137,8 +140,8 @@ function podRecords(answers: Answers): Map<string, PodRecord> {
 
 /**
  * Combines per-pod answers into per-workload usage: peaks are the largest pod's; an OOM kill counts only
- * when the same pod's restart counter moved in the window (a last-terminated reason from before it does
- * not); history is the minutes with samples, summed over pods and divided by the replicas (at most the
+ * when the `oom` answer saw the pod's restart counter rise under an OOMKilled reason inside the window
+ * (a last-terminated reason from before it does not); history is the minutes with samples, summed over pods and divided by the replicas (at most the
  * window). `replicas` gives each workload's replicas (1 when absent).
  */
 export function mapUsage(answers: Answers, ws: readonly TargetWorkload[], replicas: (name: string) => number = () => 1, windowSeconds = Infinity): Mapped {
@@ -167,7 +170,7 @@ export function mapUsage(answers: Answers, ws: readonly TargetWorkload[], replic
     if (r.first !== undefined) u.first = Math.min(u.first ?? r.first, r.first);
     if (r.last !== undefined) u.last = Math.max(u.last ?? r.last, r.last);
     if (r.coverageMinutes > 0) coverage.set(w.name, (coverage.get(w.name) ?? 0) + r.coverageMinutes * 60);
-    if (r.oomReason && r.restarts > 0) {
+    if (r.oomKill && r.restarts > 0) {
       u.oomKilled = true;
       // The limit the killed pod ran with, when kube-state-metrics reports it.
       if (r.memoryLimit !== undefined) u.oomLimitBytes = Math.max(u.oomLimitBytes ?? 0, r.memoryLimit);
@@ -175,7 +178,7 @@ export function mapUsage(answers: Answers, ws: readonly TargetWorkload[], replic
       u.staleOom = true;
     }
     // Restarts for another reason (Error, Completed, ...): said, never sized for.
-    const other = r.restarts > 0 ? (r.reasons.length > 0 ? r.reasons : r.oomReason ? [] : ["unknown reason"]) : [];
+    const other = r.restarts > 0 ? (r.reasons.length > 0 ? r.reasons : r.oomKill ? [] : ["unknown reason"]) : [];
     if (other.length > 0) u.restartReasons = [...new Set([...(u.restartReasons ?? []), ...other])].sort();
     if (r.memoryLimit !== undefined) u.memoryLimitBytes = Math.max(u.memoryLimitBytes ?? 0, r.memoryLimit);
     if (r.cpuLimit !== undefined) u.cpuLimitMillis = Math.max(u.cpuLimitMillis ?? 0, r.cpuLimit);

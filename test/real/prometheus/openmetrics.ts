@@ -157,7 +157,9 @@ export function writeOpenMetrics(path: string, series: readonly ContainerSeries[
   for (const s of series) {
     const { n, at } = times(s);
     const r = s.restarts ?? 0;
-    for (let i = 0; i < n; i++) out(`kube_pod_container_status_restarts_total${labels(s)} ${r === 0 ? 0 : Math.floor((i * (r + 1)) / n)} ${at(i)}`);
+    // After an OOM kill the counter rises with the reason, as kube-state-metrics reports both.
+    const value = (i: number) => (r === 0 ? 0 : s.oomAt !== undefined ? (i >= s.oomAt ? r : 0) : Math.floor((i * (r + 1)) / n));
+    for (let i = 0; i < n; i++) out(`kube_pod_container_status_restarts_total${labels(s)} ${value(i)} ${at(i)}`);
   }
   buf += "# EOF\n";
   writeSync(fd, buf);

@@ -101,10 +101,11 @@ describe("mapUsage: OOM kills inside the window, restarts, coverage, the limit a
   const empty = Object.fromEntries(QUERY_NAMES.map((n) => [n, []])) as unknown as Answers;
   const ws = targetWorkloads(OBJECTS);
   const base = { memory: [s("web-bbbbb-bbbbb", 100), s("web-bbbbb-ccccc", 100)], samples: [s("web-bbbbb-bbbbb", 10)], first: [s("web-bbbbb-bbbbb", 0)], last: [s("web-bbbbb-bbbbb", 7 * 86400)] };
-  it("an OOMKilled reason counts only on a pod whose restart counter moved; its limit then is the one at the kill", () => {
+  it("a kill counts only where the oom answer saw the counter rise under the reason; its limit then is the one at the kill", () => {
     const a: Answers = {
       ...empty,
       ...base,
+      oom: [s("web-bbbbb-ccccc", 1)],
       reasons: [s("web-bbbbb-bbbbb", 1, { reason: "OOMKilled" }), s("web-bbbbb-ccccc", 1, { reason: "OOMKilled" })],
       restarts: [s("web-bbbbb-bbbbb", 0), s("web-bbbbb-ccccc", 1)],
       limits: [s("web-bbbbb-bbbbb", 2e9, { resource: "memory" }), s("web-bbbbb-ccccc", 1e9, { resource: "memory" }), s("web-bbbbb-ccccc", 0.5, { resource: "cpu" })],
