@@ -3,9 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { loadStackConfig } from "./config/load";
 import { Platform } from "./components/platform";
-import { platformChecks } from "./components/platform/checks";
+import { PLATFORM_RULES } from "./components/platform/checks";
 
-const config = loadStackConfig(platformChecks);
+const config = loadStackConfig(PLATFORM_RULES);
 const platform = new Platform("rightsize", { config });
 
 export const namespace = platform.namespace;

@@ -11,9 +11,9 @@ import { join } from "node:path";
 import * as sdk from "@pulumi/policy";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../policies/all";
-import { type AnalyzedResource, analyzeStackEncoded, configure, configureStack, connect, encodeStackRequest, getAnalyzerInfo } from "../tools/analyzer";
-import { type RunningPack, startPolicyPack } from "../tools/pack-process";
-import { reconcile } from "../tools/policy-config";
+import { type AnalyzedResource, analyzeStackEncoded, configure, configureStack, connect, encodeStackRequest, getAnalyzerInfo } from "../tools/harness/analyzer";
+import { type RunningPack, startPolicyPack } from "../tools/harness/pack-process";
+import { reconcile } from "../tools/harness/policy-config";
 import { fmtMs, median, run, type Sample, table } from "./measure";
 import { recommendBench } from "./recommend";
 import { syntheticStack } from "./synthetic";
@@ -46,8 +46,8 @@ async function packBoot(cold = false): Promise<number> {
 async function planBench(): Promise<void> {
   const commands: [string, string[]][] = [
     ["floor: node loading @pulumi/pulumi", ["-e", 'require("@pulumi/pulumi")']],
-    ["plan dev", ["-r", "./tools/register.js", "tools/plan.ts", "dev"]],
-    ["plan prod", ["-r", "./tools/register.js", "tools/plan.ts", "prod", "--placeholder-secrets"]],
+    ["plan dev", ["-r", "./tools/harness/register.js", "tools/plan/index.ts", "dev"]],
+    ["plan prod", ["-r", "./tools/harness/register.js", "tools/plan/index.ts", "prod", "--placeholder-secrets"]],
   ];
   // One untimed round fills the transpile caches (ours and the CLI's ts-node cache for the pack).
   for (const [, args] of commands) run(args);

@@ -31,8 +31,8 @@ export async function recommendBench(): Promise<void> {
       queryMs.push(Number(process.hrtime.bigint() - t) / 1e6);
     }
     const commands: [string, string[]][] = [
-      ["plan prod", ["-r", "./tools/register.js", "tools/plan.ts", "prod", "--placeholder-secrets"]],
-      ["recommend prod --window 7d", ["-r", "./tools/register.js", "tools/recommend.ts", "prod", "--prometheus", prom.url, "--window", "7d", "--placeholder-secrets"]],
+      ["plan prod", ["-r", "./tools/harness/register.js", "tools/plan/index.ts", "prod", "--placeholder-secrets"]],
+      ["recommend prod --window 7d", ["-r", "./tools/harness/register.js", "tools/recommend/index.ts", "prod", "--prometheus", prom.url, "--window", "7d", "--placeholder-secrets"]],
     ];
     for (const [, args] of commands) run(args);
     const samples = commands.map(() => [] as Sample[]);

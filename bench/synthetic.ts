@@ -1,7 +1,7 @@
 // Synthetic stacks for the AnalyzeStack benchmark: N web-like workloads (Deployment + Service + PDB, two
 // replicas, compliant with every policy) and a ResourceQuota budget they fit, so each policy runs its
 // whole path rather than stopping at a first violation.
-import type { AnalyzedResource } from "../tools/analyzer";
+import type { AnalyzedResource } from "../tools/harness/analyzer";
 import { budgetAnnotations, BUDGET_QUOTA_NAME, makeBudget } from "../model/budget";
 import type { Bytes, Millicores } from "../model/units";
 

@@ -1,28 +1,31 @@
-// The credentials a stack must give, by key path. One list for the three places that need it: the error
-// for a missing one (with the command that sets it), the prod rule that each is stored encrypted, and the
-// offline runner's placeholders for a stack file that does not carry them (the shipped Pulumi.prod.yaml).
+// What config/ says about credentials: the error for a missing one (with the command that sets it) and
+// the prod rule that each is stored encrypted. Which paths are credentials the component descriptors say
+// (components/registry.ts credentialPaths); the program hands them in (config/raw.ts StackRules).
 import { type ConfigIssue, issue } from "./issues";
-
-/** Dotted paths of the required credentials, given the raw `rightsize:` values (a cache adds its own). */
-export function credentialPaths(values: Record<string, unknown>): string[] {
-  const redis = values.redis;
-  const cache = redis !== null && typeof redis === "object" && (redis as Record<string, unknown>).cache !== undefined;
-  return ["postgres.password", "redis.broker.password", ...(cache ? ["redis.cache.password"] : []), "meilisearch.masterKey"];
-}
+import type { StackCheck } from "./raw";
 
 /** `pulumi config set` for one credential: `--secret` in prod, where it must be encrypted. */
 export function setCommand(path: string, stack: string, prod: boolean): string {
   return `pulumi config set${prod ? " --secret" : ""} --path ${path} <value> -s ${stack}`;
 }
 
-/** Whether a stack is prod before its config has parsed: the `environment` key, else the stack's name. */
+/**
+ * The stack's environment, the one rule for "is this stack prod": the `environment` key when it is one
+ * of the two, else the stack's name (prod, prod-eu, ... are prod).
+ */
+export function environmentOf(environment: unknown, stack: string): "dev" | "prod" {
+  if (environment === "prod" || environment === "dev") return environment;
+  return typeof environment !== "string" && stack.startsWith("prod") ? "prod" : "dev";
+}
+
+/** Whether a stack is prod before its config has parsed. */
 export function isProdStack(values: Record<string, unknown>, stack: string): boolean {
-  return typeof values.environment === "string" ? values.environment === "prod" : stack.startsWith("prod");
+  return environmentOf(values.environment, stack) === "prod";
 }
 
 /** A missing credential's "is required" names it as one and gives the command that sets it. */
-export function explainMissingCredentials(issues: ConfigIssue[], values: Record<string, unknown>, stack: string): ConfigIssue[] {
-  const paths = new Set(credentialPaths(values));
+export function explainMissingCredentials(issues: ConfigIssue[], credentials: readonly string[], values: Record<string, unknown>, stack: string): ConfigIssue[] {
+  const paths = new Set(credentials);
   const prod = isProdStack(values, stack);
   return issues.map((i) =>
     paths.has(i.path) && !i.hasValue && i.message === "is required"
@@ -35,9 +38,22 @@ export function explainMissingCredentials(issues: ConfigIssue[], values: Record<
  * In prod every credential must come from encrypted config. Pulumi marks a whole top-level key secret
  * when any value under it is `secure:`, so that is as fine-grained as this can see.
  */
-export function unencryptedCredentials(values: Record<string, unknown>, prod: boolean, secretKeys: ReadonlySet<string>): ConfigIssue[] {
+export function unencryptedCredentials(credentials: readonly string[], prod: boolean, secretKeys: ReadonlySet<string>): ConfigIssue[] {
   if (!prod) return [];
-  return credentialPaths(values)
+  return credentials
     .filter((p) => !secretKeys.has(p.split(".")[0]!))
     .map((p) => issue(p, `must be stored encrypted in prod: set it with \`pulumi config set --secret --path ${p} ...\``));
 }
+
+/** Push credentials for an image build must be stored encrypted in prod. */
+export const checkImageSecrets: StackCheck = (c, raw): ConfigIssue[] => {
+  const app = c.images.app;
+  if (c.environment !== "prod" || typeof app === "string" || !app.build.registry) return [];
+  if (raw.secretKeys.has("images")) return [];
+  return [
+    issue(
+      "images.app.build.registry.password",
+      "must be stored encrypted in prod: set it with `pulumi config set --secret --path images.app.build.registry.password ...`",
+    ),
+  ];
+};

@@ -6,7 +6,7 @@ import { parse } from "yaml";
 import { type ConfigIssue, ConfigError, issue } from "./issues";
 import { namespaceTypos, outsideConfig } from "./namespace";
 import { parseStackConfig } from "./parse";
-import { NAMESPACE, rawStackFrom, type RawStack, type StackCheck } from "./raw";
+import { NAMESPACE, rawStackFrom, type RawStack, type StackRules } from "./raw";
 import type { StackConfig } from "./schema";
 
 export { NAMESPACE } from "./raw";
@@ -56,14 +56,14 @@ function strayKeys(stack: string, values: Record<string, unknown>): string | und
   }
 }
 
-/** `checks`: the program's cross-field checks (components/platform/checks.ts), run after the shapes. */
-export function loadStackConfig(checks: readonly StackCheck[]): StackConfig {
+/** `rules`: the program's cross-field checks and credentials (components/platform/checks.ts). */
+export function loadStackConfig(rules: StackRules): StackConfig {
   const raw = readRawStack();
   const stray = strayKeys(raw.stack, raw.values);
   const file = `Pulumi.${raw.stack}.yaml`;
   if (stray) throw new StackConfigError(new ConfigError(file, [issue("config", stray.slice(file.length + 2))]));
   const typos: ConfigIssue[] = namespaceTypos(Object.keys(pulumi.runtime.allConfig()), NAMESPACE);
-  const result = parseStackConfig(raw, checks);
+  const result = parseStackConfig(raw, rules);
   if (!result.ok || typos.length > 0) throw new StackConfigError(new ConfigError(file, [...typos, ...(result.ok ? [] : result.issues)]));
   return result.config;
 }

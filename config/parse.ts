@@ -2,26 +2,30 @@
 // only reader of pulumi.Config and hands this the raw values.
 import { z } from "zod";
 import { type ConfigIssue, issue } from "./issues";
-import { explainMissingCredentials } from "./credentials";
+import { environmentOf, explainMissingCredentials } from "./credentials";
 import { closest } from "./nearest";
-import type { RawStack, StackCheck } from "./raw";
+import type { RawStack, StackRules } from "./raw";
 import { type StackConfig, stackSchema } from "./schema";
 
 export type { RawStack } from "./raw";
 
 export type ParseResult = { ok: true; config: StackConfig } | { ok: false; issues: ConfigIssue[] };
 
+const NO_RULES: StackRules = { checks: [], credentials: () => [] };
+
 /**
  * The shapes, then the cross-field checks the caller gives (components/platform/checks.ts has the
- * program's list; config/ parses and validates shapes only and knows no derivation).
+ * program's rules; config/ parses and validates shapes only and knows no derivation).
  */
-export function parseStackConfig(raw: RawStack, checks: readonly StackCheck[] = []): ParseResult {
+export function parseStackConfig(raw: RawStack, rules: StackRules = NO_RULES): ParseResult {
   const values = { ...raw.values };
   const parsed = stackSchema.safeParse(values, { reportInput: true });
-  if (!parsed.success) return { ok: false, issues: explainMissingCredentials(parsed.error.issues.flatMap((i) => fromZod(i, stackSchema)), values, raw.stack) };
-  const environment = parsed.data.environment ?? (raw.stack.startsWith("prod") ? "prod" : "dev");
-  const config: StackConfig = { ...parsed.data, environment, stack: raw.stack };
-  const issues = checks.flatMap((check) => check(config, raw));
+  if (!parsed.success) {
+    const issues = parsed.error.issues.flatMap((i) => fromZod(i, stackSchema));
+    return { ok: false, issues: explainMissingCredentials(issues, rules.credentials(values), values, raw.stack) };
+  }
+  const config: StackConfig = { ...parsed.data, environment: environmentOf(parsed.data.environment, raw.stack), stack: raw.stack };
+  const issues = rules.checks.flatMap((check) => check(config, raw));
   return issues.length > 0 ? { ok: false, issues } : { ok: true, config };
 }
 
@@ -59,15 +63,23 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
       if (input === undefined) return [issue(key, "is required")];
       return [issue(key, `must be ${article(i.expected)}`, input)];
     case "too_small":
-      return [issue(key, `must be at least ${String(i.minimum)}`, input)];
+      return [issue(key, sizeRule("at least", i.origin, i.minimum), input)];
     case "too_big":
-      return [issue(key, `must be at most ${String(i.maximum)}`, input)];
+      return [issue(key, sizeRule("at most", i.origin, i.maximum), input)];
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
       // A rule about a missing key carries no value to show.
       return input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
+}
+
+/** `must be at least 2` for a number; for a string or a list, what is counted, and an empty one is named so. */
+function sizeRule(bound: "at least" | "at most", origin: string, n: number | bigint): string {
+  const unit = origin === "string" ? "character" : origin === "array" ? "item" : undefined;
+  if (unit === undefined) return `must be ${bound} ${String(n)}`;
+  if (bound === "at least" && Number(n) === 1) return "must not be empty";
+  return `must have ${bound} ${String(n)} ${unit}${Number(n) === 1 ? "" : "s"}`;
 }
 
 function article(expected: string): string {

@@ -13,6 +13,16 @@ export interface RawStack {
 /** A check that needs more than one key or a derivation; it reports every problem it finds. */
 export type StackCheck = (c: StackConfig, raw: RawStack) => ConfigIssue[];
 
+/**
+ * What the program tells config/ about its components, which config/ cannot import: the cross-field
+ * checks, in the order they report, and the credential paths the raw values require
+ * (components/platform/checks.ts builds both from the component descriptors).
+ */
+export interface StackRules {
+  readonly checks: readonly StackCheck[];
+  readonly credentials: (values: Record<string, unknown>) => string[];
+}
+
 export const NAMESPACE = "rightsize";
 
 /**

@@ -156,7 +156,8 @@ export function budgetFromAnnotations(annotations: Record<string, unknown> | und
     "reserved.memory": BUDGET_ANNOTATION.reservedMemory,
   };
   const problems = budgetProblems(fields);
-  if (problems.length > 0) return problems.map((p) => `${annotation[p.field]} ${p.message} (got ${JSON.stringify(p.value)})`).join("; ");
+  // Show the annotation as written: a count that is not a number is NaN, which JSON would show as null.
+  if (problems.length > 0) return problems.map((p) => `${annotation[p.field]} ${p.message} (got ${JSON.stringify(get(annotation[p.field]))})`).join("; ");
   return budgetOf(fields);
 }
 

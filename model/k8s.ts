@@ -26,7 +26,7 @@ export function podTemplateOf(o: K8sObject): any {
 }
 
 /** How a message names an object: `Deployment web`. */
-export function describe(o: K8sObject): string {
+export function describeObject(o: K8sObject): string {
   return `${o.kind ?? "object"} ${o.metadata?.name ?? "(unnamed)"}`;
 }
 

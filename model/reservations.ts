@@ -3,7 +3,7 @@
 import { toBytes, toMillicores } from "./quantity";
 import { ANNOTATION, readTuning } from "./annotations";
 import { type Amount, add, amount, scale, ZERO } from "./budget";
-import { surgePods } from "./rollout";
+import { mostReplicas, surgePods } from "./rollout";
 import { isWorkload, type K8sObject, podTemplateOf, type WorkloadKind } from "./k8s";
 
 interface Container {
@@ -125,7 +125,7 @@ export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workloa
     const spec = kind === "CronJob" ? o.spec?.jobTemplate?.spec : o.spec;
     replicas = spec?.parallelism ?? 1;
   } else replicas = o.spec?.replicas ?? hpa?.min ?? 1;
-  const maxReplicas = Math.max(replicas, hpa?.max ?? 0);
+  const maxReplicas = mostReplicas(replicas, hpa?.max);
   const template = podTemplateOf(o);
   return {
     name,

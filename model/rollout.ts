@@ -34,14 +34,27 @@ export function peakPods(kind: RolloutKind, replicas: number): number {
   return replicas === 0 ? 0 : replicas + surgeFor(kind, replicas);
 }
 
-/** maxSurge as Kubernetes resolves it from any Deployment: an int, or a percentage of replicas rounded up. */
+/**
+ * The pods a rollout adds beyond `replicas`: maxSurge as Kubernetes resolves it from any Deployment (an
+ * int, or a percentage of replicas rounded up), but never more than `replicas`, since the deployment
+ * controller does not scale the new ReplicaSet past them (so none at all at zero replicas).
+ */
 export function surgePods(o: K8sObject, replicas: number): number {
   if (o.kind !== "Deployment") return 0;
   const strategy = o.spec?.strategy;
   if (strategy?.type === "Recreate") return 0;
   const surge = strategy?.rollingUpdate?.maxSurge ?? "25%";
-  if (typeof surge === "number") return surge;
   const m = /^(\d+)%$/.exec(String(surge));
-  if (m) return Math.ceil((replicas * Number(m[1])) / 100);
-  return Number(surge) || 0;
+  const resolved = typeof surge === "number" ? surge : m ? Math.ceil((replicas * Number(m[1])) / 100) : Number(surge) || 0;
+  return Math.min(resolved, replicas);
+}
+
+/** An HPA's minimum when the stack config gives none: the replicas asked for, and never 0 (an HPA cannot idle). */
+export function autoscalerMin(minReplicas: number | undefined, replicas: number): number {
+  return minReplicas ?? Math.max(1, replicas);
+}
+
+/** The most pods a workload runs at rest: its replicas, or its autoscaler's maximum when that is more. */
+export function mostReplicas(replicas: number, autoscalerMax: number | undefined): number {
+  return Math.max(replicas, autoscalerMax ?? 0);
 }

@@ -1,6 +1,6 @@
 // Postgres' shared_buffers lives inside the container's memory limit next to work_mem per sort, the
 // maintenance memory and every connection; above 40% of the limit little is left for those.
-import { componentOf, describe, mainContainer, memoryLimit, isWorkload } from "../model/k8s";
+import { componentOf, describeObject, mainContainer, memoryLimit, isWorkload } from "../model/k8s";
 import { showMemory } from "../model/quantity";
 import { readPgMemory } from "../model/native-units";
 import { resourcePolicy } from "./lib/policy";
@@ -10,7 +10,7 @@ import { COMPONENT } from "../model/annotations";
 /** Postgres' own default when the component does not set it. */
 export const DEFAULT_SHARED_BUFFERS = "128MB";
 
-export const sharedBuffers = resourcePolicy({
+export const configureSharedBuffers = resourcePolicy({
   name: "rightsize-configure-shared-buffers",
   description: "Postgres shared_buffers is at most 40% of the container's memory limit.",
   enforcementLevel: "advisory",
@@ -18,7 +18,7 @@ export const sharedBuffers = resourcePolicy({
   check: (o) => {
     const t = tuningOf(o);
     if ("error" in t) return [t.error];
-    const d = describe(o);
+    const d = describeObject(o);
     const raw = t.tuning.shared_buffers ?? DEFAULT_SHARED_BUFFERS;
     const sb = readPgMemory(raw);
     if (!sb.ok) return [`${d}: shared_buffers ${sb.error}`];

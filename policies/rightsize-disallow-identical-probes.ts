@@ -1,7 +1,7 @@
 // Readiness may check backends; liveness must not. A liveness probe identical to readiness (same check,
 // same timings, as kube-score defines it) turns anything that makes a pod unready into a restart of every
 // pod at once. The same backend-free endpoint with a more tolerant liveness is fine: it is not identical.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 /** What a probe checks, without its timings: `httpGet /healthz on port http`. */
@@ -19,7 +19,7 @@ function timings(p: any): string {
   return `every ${n(p?.periodSeconds, 10)} s, timeout ${n(p?.timeoutSeconds, 1)} s, ${n(p?.failureThreshold, 3)} failures, delay ${n(p?.initialDelaySeconds, 0)} s`;
 }
 
-export const identicalProbes = resourcePolicy({
+export const disallowIdenticalProbes = resourcePolicy({
   name: "rightsize-disallow-identical-probes",
   description: "A container's liveness probe is not identical to its readiness probe.",
   enforcementLevel: "advisory",
@@ -30,6 +30,6 @@ export const identicalProbes = resourcePolicy({
       if (live === undefined || live !== probeAction(c?.readinessProbe)) return [];
       const t = timings(c.livenessProbe);
       if (t !== timings(c.readinessProbe)) return [];
-      return [`${describe(o)}: ${label} livenessProbe is identical to its readinessProbe (${live}, ${t}); whatever makes a pod unready would restart every pod`];
+      return [`${describeObject(o)}: ${label} livenessProbe is identical to its readinessProbe (${live}, ${t}); whatever makes a pod unready would restart every pod`];
     }),
 });

@@ -1,6 +1,6 @@
 // A request larger than its limit is rejected by the API server at apply time; catching it at preview
 // names the container and both numbers before anything is touched.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { cpuQuantity, memoryQuantity, showCpu, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 
@@ -9,7 +9,7 @@ const RESOURCES = [
   ["memory", memoryQuantity, showMemory],
 ] as const;
 
-export const requestsOverLimits = resourcePolicy({
+export const disallowRequestsOverLimits = resourcePolicy({
   name: "rightsize-disallow-requests-over-limits",
   description: "No container requests more CPU or memory than its limit.",
   enforcementLevel: "advisory",
@@ -21,7 +21,7 @@ export const requestsOverLimits = resourcePolicy({
         const lim = c?.resources?.limits?.[r];
         if (req === undefined || lim === undefined) return [];
         const [q, l] = [parse(req), parse(lim)];
-        return q > l ? [`${describe(o)}: ${label} requests.${r} ${show(q)} is larger than limits.${r} ${show(l)}`] : [];
+        return q > l ? [`${describeObject(o)}: ${label} requests.${r} ${show(q)} is larger than limits.${r} ${show(l)}`] : [];
       }),
     ),
 });

@@ -1,6 +1,6 @@
 // An image without a tag, or tagged latest, changes under the stack without a diff: a rollout or a node
 // replacement pulls whatever the registry has now.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 /** The tag of an image reference, undefined when it has none; a digest pins it regardless. */
@@ -11,7 +11,7 @@ export function imagePin(image: string): { digest: true } | { tag: string | unde
   return { tag: colon >= 0 ? lastSegment.slice(colon + 1) : undefined };
 }
 
-export const unpinnedImage = resourcePolicy({
+export const disallowUnpinnedImage = resourcePolicy({
   name: "rightsize-disallow-unpinned-image",
   description: "Every container image is pinned to a version tag or a digest (no tag, and latest, are not pins).",
   enforcementLevel: "advisory",
@@ -19,11 +19,11 @@ export const unpinnedImage = resourcePolicy({
   check: (o) =>
     containersOf(o).flatMap(({ c, label }) => {
       const image = c?.image;
-      if (typeof image !== "string" || image === "") return [`${describe(o)}: ${label} has no image`];
+      if (typeof image !== "string" || image === "") return [`${describeObject(o)}: ${label} has no image`];
       const pin = imagePin(image);
       if ("digest" in pin) return [];
-      if (pin.tag === undefined) return [`${describe(o)}: ${label} image "${image}" has no tag; pin a version tag or an @sha256 digest`];
-      if (pin.tag === "latest") return [`${describe(o)}: ${label} image "${image}" uses the latest tag; pin a version tag or an @sha256 digest`];
+      if (pin.tag === undefined) return [`${describeObject(o)}: ${label} image "${image}" has no tag; pin a version tag or an @sha256 digest`];
+      if (pin.tag === "latest") return [`${describeObject(o)}: ${label} image "${image}" uses the latest tag; pin a version tag or an @sha256 digest`];
       return [];
     }),
 });

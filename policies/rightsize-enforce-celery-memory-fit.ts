@@ -4,7 +4,7 @@
 // last task before it recycles takes the container past its limit and the kernel kills it.
 import { COMPONENT, TUNING_KEY } from "../model/annotations";
 import { celeryMemoryFit, DEFAULT_PARENT_MEMORY, MEMORY_SHARE_PERCENT } from "../model/celery-memory";
-import { componentOf, describe, isWorkload, mainContainer, memoryLimit } from "../model/k8s";
+import { componentOf, describeObject, isWorkload, mainContainer, memoryLimit } from "../model/k8s";
 import { showMemory } from "../model/quantity";
 import { bytes, KiB } from "../model/units";
 import { resourcePolicy } from "./lib/policy";
@@ -13,7 +13,7 @@ import { numberSetting, tuningOf } from "./lib/tuning";
 /** Tuning key (bytes) for the parent's resident memory; not a Celery setting, so it carries our prefix. */
 export const PARENT_KEY = TUNING_KEY.celeryParentMemory;
 
-export const celeryMemoryFitPolicy = resourcePolicy({
+export const enforceCeleryMemoryFit = resourcePolicy({
   name: "rightsize-enforce-celery-memory-fit",
   description: `A Celery worker's concurrency x worker_max_memory_per_child + the parent fits ${MEMORY_SHARE_PERCENT}% of its memory limit.`,
   enforcementLevel: "mandatory",
@@ -23,7 +23,7 @@ export const celeryMemoryFitPolicy = resourcePolicy({
     if ("error" in t) return [t.error];
     const pool = t.tuning.worker_pool ?? "prefork";
     if (pool !== "prefork") return [];
-    const d = describe(o);
+    const d = describeObject(o);
     const conc = numberSetting(t.tuning, "worker_concurrency");
     const perChild = numberSetting(t.tuning, "worker_max_memory_per_child");
     const parentSetting = numberSetting(t.tuning, PARENT_KEY);

@@ -1,6 +1,6 @@
 // A memory-backed emptyDir (tmpfs, e.g. Chromium's /dev/shm) is charged to the pod's memory: without a
 // sizeLimit, or with one above the memory limit, filling it gets the pod OOM-killed.
-import { describe, podSpecOf, isWorkload } from "../model/k8s";
+import { describeObject, podSpecOf, isWorkload } from "../model/k8s";
 import { memoryQuantity, showMemory } from "../model/quantity";
 import { resourcePolicy } from "./lib/policy";
 import { podLimits } from "../model/reservations";
@@ -12,7 +12,7 @@ function podMemoryLimit(spec: any): number | undefined {
   return podLimits(spec).memoryBytes;
 }
 
-export const memoryEmptyDir = resourcePolicy({
+export const enforceMemoryEmptydirSize = resourcePolicy({
   name: "rightsize-enforce-memory-emptydir-size",
   description: "A memory-backed emptyDir has a sizeLimit no larger than the pod's memory limit.",
   enforcementLevel: "advisory",
@@ -27,12 +27,12 @@ export const memoryEmptyDir = resourcePolicy({
       const limitText = limit === undefined ? "no memory limit" : `memory limit ${showMemory(limit)}`;
       const size = v.emptyDir.sizeLimit;
       if (size === undefined) {
-        out.push(`${describe(o)}: memory-backed emptyDir ${v.name} has no sizeLimit; it counts against the pod's ${limitText} and can fill it`);
+        out.push(`${describeObject(o)}: memory-backed emptyDir ${v.name} has no sizeLimit; it counts against the pod's ${limitText} and can fill it`);
         continue;
       }
       const bytes = memoryQuantity(size);
       if (limit !== undefined && bytes > limit) {
-        out.push(`${describe(o)}: memory-backed emptyDir ${v.name} sizeLimit ${showMemory(bytes)} exceeds the pod's memory limit ${showMemory(limit)}`);
+        out.push(`${describeObject(o)}: memory-backed emptyDir ${v.name} sizeLimit ${showMemory(bytes)} exceeds the pod's memory limit ${showMemory(limit)}`);
       }
     }
     return out;

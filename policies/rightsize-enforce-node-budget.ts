@@ -116,7 +116,7 @@ export function checkNodeBudget(objects: readonly StackObject[], config: Record<
   return findings;
 }
 
-export const nodeBudget = stackPolicy({
+export const enforceNodeBudget = stackPolicy({
   name: NAME,
   description: "The stack's pod reservations, at their rollout peak, fit the node budget and pack onto its nodes.",
   enforcementLevel: "mandatory",

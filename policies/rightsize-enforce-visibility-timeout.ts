@@ -1,6 +1,6 @@
 // With Redis as the broker, a task not acknowledged within visibility_timeout is delivered again. Long
 // tasks acknowledge late, so a visibility timeout at or below the hard time limit runs them twice.
-import { componentOf, describe, isWorkload } from "../model/k8s";
+import { componentOf, describeObject, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 import { numberSetting, tuningOf } from "./lib/tuning";
 import { COMPONENT } from "../model/annotations";
@@ -8,7 +8,7 @@ import { COMPONENT } from "../model/annotations";
 /** kombu's Redis transport default, in seconds. */
 export const DEFAULT_VISIBILITY_TIMEOUT = 3600;
 
-export const visibilityTimeout = resourcePolicy({
+export const enforceVisibilityTimeout = resourcePolicy({
   name: "rightsize-enforce-visibility-timeout",
   description: "The broker's visibility_timeout exceeds the Celery task hard time limit, so no task runs twice.",
   enforcementLevel: "mandatory",
@@ -16,7 +16,7 @@ export const visibilityTimeout = resourcePolicy({
   check: (o) => {
     const t = tuningOf(o);
     if ("error" in t) return [t.error];
-    const d = describe(o);
+    const d = describeObject(o);
     const options = t.tuning.broker_transport_options;
     const nested = options && typeof options === "object" ? numberSetting(options as Record<string, unknown>, "visibility_timeout") : undefined;
     const vtSetting = numberSetting(t.tuning, "visibility_timeout") ?? nested;

@@ -1,9 +1,9 @@
 // Pods behind a Service get traffic as soon as they run unless a readiness probe holds them back: every
 // app container of a pod some Service selects has one.
-import { containersOf, describe, SelectorIndex, isWorkload, podTemplateOf } from "../model/k8s";
+import { containersOf, describeObject, SelectorIndex, isWorkload, podTemplateOf } from "../model/k8s";
 import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
 
-export const missingReadiness = stackPolicy({
+export const missingReadinessProbe = stackPolicy({
   name: "rightsize-missing-readiness-probe",
   description: "Every app container of a pod that a Service selects has a readiness probe.",
   enforcementLevel: "advisory",
@@ -26,7 +26,7 @@ export const missingReadiness = stackPolicy({
         const svc = behind.join(", ");
         return containersOf(o)
           .filter(({ c, init }) => !init && !c?.readinessProbe)
-          .map(({ label }) => `${describe(o)}: ${label} has no readinessProbe, yet ${svc} sends it traffic; a starting or stuck pod still gets requests`);
+          .map(({ label }) => `${describeObject(o)}: ${label} has no readinessProbe, yet ${svc} sends it traffic; a starting or stuck pod still gets requests`);
       })) out.push({ message, urn });
     }
     return out;

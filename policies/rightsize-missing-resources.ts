@@ -1,7 +1,7 @@
 // Every container, init containers and sidecars included, sets requests (cpu, memory) and a memory
 // limit: without requests the scheduler reserves nothing for it, without a memory limit nothing stops
 // it from taking the node's memory.
-import { containersOf, describe, isWorkload } from "../model/k8s";
+import { containersOf, describeObject, isWorkload } from "../model/k8s";
 import { resourcePolicy } from "./lib/policy";
 
 const REQUIRED = [
@@ -18,6 +18,6 @@ export const missingResources = resourcePolicy({
   check: (o) =>
     containersOf(o).flatMap(({ c, label }) => {
       const missing = REQUIRED.filter(([k, r]) => c?.resources?.[k]?.[r] === undefined).map(([k, r]) => `${k}.${r}`);
-      return missing.length > 0 ? [`${describe(o)}: ${label} sets no ${missing.join(", ")}`] : [];
+      return missing.length > 0 ? [`${describeObject(o)}: ${label} sets no ${missing.join(", ")}`] : [];
     }),
 });

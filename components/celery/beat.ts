@@ -4,13 +4,14 @@ import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { CeleryBeatConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { clientEnv, clientMount, clientVolume, plainEnv, type Volume } from "./client";
 import { BEAT_DIR, probeCommand, sharedSettings, STATE_DIR } from "./module";
+import { podTemplate, workload } from "../shared/workload";
+import { CELERY_BEAT } from "./descriptor";
 
 export interface CeleryBeatArgs {
   readonly namespace: string;
@@ -37,8 +38,14 @@ export class CeleryBeat extends pulumi.ComponentResource {
     const b = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels(COMPONENT.celeryBeat, name);
-    const selector = selectorLabels(COMPONENT.celeryBeat, name);
+    const tuning = {
+      beat_schedule_filename: a.shared.beat_schedule_filename,
+      beat_scheduler: a.shared.beat_scheduler,
+      beat_max_loop_interval: b.maxLoopInterval,
+      replicas: 1,
+    };
+    const w = workload({ name, namespace: ns, label: CELERY_BEAT.kind, kind: CELERY_BEAT.kind, configKey: "celery.beat", tuning });
+    const { labels, selector } = w;
 
     // The schedule file holds each entry's last run. On an emptyDir it survives container restarts (the
     // common case) and is lost with the pod: beat then starts fresh and skips runs missed while it was
@@ -72,27 +79,17 @@ export class CeleryBeat extends pulumi.ComponentResource {
     // Beat ticks at least every maxLoopInterval; three missed ticks while the broker answers means stuck.
     const liveness: Probe = { kind: "exec", command: probeCommand("liveness", maxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
-    const tuning = {
-      beat_schedule_filename: a.shared.beat_schedule_filename,
-      beat_scheduler: a.shared.beat_scheduler,
-      beat_max_loop_interval: b.maxLoopInterval,
-      replicas: 1,
-    };
-    const annotations = { [ANNOTATION.component]: COMPONENT.celeryBeat, [ANNOTATION.tuning]: JSON.stringify(tuning) };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           replicas: 1,
           selector: { matchLabels: selector },
           // Never two beats, not even for the length of a rollout: the old one stops before the new starts.
           strategy: { type: "Recreate" },
-          template: {
-            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { [CONFIG_HASH_ANNOTATION]: a.configHash } },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: a.configHash, labels: APP_CLIENT_LABEL, uid: a.uid }, {
               // Beat saves its schedule and exits within seconds of SIGTERM.
               terminationGracePeriodSeconds: 30,
               containers: [
@@ -110,8 +107,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
                 },
               ],
               volumes: [clientVolume(a.configMap), schedule, ...dirs.volumes],
-            },
-          },
+            }),
         },
       },
       child,

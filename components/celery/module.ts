@@ -6,7 +6,7 @@ import { join } from "node:path";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { REDIS } from "../shared/endpoints";
 import { BROKER_DB, PRIORITY_SEP, PRIORITY_STEPS } from "./scaling";
-import { defaultQueue, explainConcurrency, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
+import { concurrencyOf, defaultQueue, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
 
 /** Where the ConfigMap is mounted; it is on PYTHONPATH, so `import rightsize_celeryconfig` works. */
 export const CONFIG_DIR = "/etc/rightsize/celery";
@@ -95,7 +95,7 @@ export function renderShared(c: CeleryConfig): string {
 export function renderPoolEntry(c: CeleryConfig, name: string): string {
   const o = poolOverrides(poolSettings(c, name));
   return [
-    `    # worker_concurrency = ${explainConcurrency(c.workers[name]!)}`,
+    `    # worker_concurrency = ${concurrencyOf(c.workers[name]!).why}`,
     `    ${JSON.stringify(name)}: {`,
     ...Object.entries(o).map(([k, v]) => `        ${JSON.stringify(k)}: ${pyLiteral(v)},`),
     "    },",

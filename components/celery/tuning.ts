@@ -7,6 +7,7 @@ import type { ConnectionDemand } from "../../model/connections";
 import { peakPods } from "../../model/rollout";
 import { celeryMemoryFit, childrenThatFit, kib, MEMORY_SHARE_PERCENT, memoryBudgetKiB } from "../../model/celery-memory";
 import { type Bytes, bytes, KiB, type Seconds, seconds } from "../../model/units";
+import type { Derived } from "../../model/derived";
 import type { UsageAccount } from "../../model/usage";
 
 /** Per-pool settings keyed as Celery spells them (visibility_timeout flattened from broker_transport_options). */
@@ -44,8 +45,23 @@ export function memoryConcurrency(p: CeleryPoolConfig): number {
   return childrenThatFit(p.resources.limits.memory, kib(p.childMemory), p.parentMemory);
 }
 
+/** The pool's process count and why: set in config, or the smaller of the CPU side and the memory side. */
+export function concurrencyOf(p: CeleryPoolConfig): Derived<number> {
+  if (p.concurrency !== undefined) return { value: p.concurrency, why: `${p.concurrency} (set in config)` };
+  const c = cpuConcurrency(p);
+  const m = memoryConcurrency(p);
+  const cpuPart = p.profile === "cpu" ? `floor(${formatCpu(p.resources.limits.cpu)})` : `floor(${formatCpu(p.resources.limits.cpu)} x ${p.ioMultiplier})`;
+  const value = Math.min(c, m);
+  return {
+    value,
+    why:
+      `min(${cpuPart} = ${c}, (${memoryBudgetKiB(p.resources.limits.memory)} KiB - ${kib(p.parentMemory)} KiB parent) / ` +
+      `${kib(p.childMemory)} KiB per child = ${m}) = ${value}`,
+  };
+}
+
 export function concurrency(p: CeleryPoolConfig): number {
-  return p.concurrency ?? Math.min(cpuConcurrency(p), memoryConcurrency(p));
+  return concurrencyOf(p).value;
 }
 
 /** Each child's share of what the parent leaves: concurrency x cap + parent <= 90% of the limit. */
@@ -123,17 +139,7 @@ export function poolSettings(c: CeleryConfig, name: string): PoolSettings {
   };
 }
 
-/** Why the concurrency is what it is, for the rendered module and the README. */
-export function explainConcurrency(p: CeleryPoolConfig): string {
-  if (p.concurrency !== undefined) return `${p.concurrency} (set in config)`;
-  const c = cpuConcurrency(p);
-  const m = memoryConcurrency(p);
-  const cpuPart = p.profile === "cpu" ? `floor(${formatCpu(p.resources.limits.cpu)})` : `floor(${formatCpu(p.resources.limits.cpu)} x ${p.ioMultiplier})`;
-  return (
-    `min(${cpuPart} = ${c}, (${memoryBudgetKiB(p.resources.limits.memory)} KiB - ${kib(p.parentMemory)} KiB parent) / ` +
-    `${kib(p.childMemory)} KiB per child = ${m}) = ${Math.min(c, m)}`
-  );
-}
+
 
 export const DEFAULT_REPLICAS = 1;
 

@@ -1,20 +1,21 @@
 // One Celery worker pool: a Deployment consuming its queues, tuned from its own limits.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { CeleryPoolConfig } from "../../config/schema/celery";
 import { seconds } from "../../model/units";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { autoscaledRollingUpdate, rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION, TUNING_KEY } from "../../model/annotations";
+import { TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { podDisruptionBudget } from "../shared/wiring";
 import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
 import { POOL_ENV, probeCommand, STATE_DIR } from "./module";
 import { scaledObject } from "./scaler";
 import { maxReplicas, type PoolSettings, terminationGracePeriod } from "./tuning";
+import { configHash as sha256, podTemplate, workload } from "../shared/workload";
+import { CELERY_WORKER } from "./descriptor";
 
 export interface CeleryWorkerPoolArgs {
   readonly namespace: string;
@@ -55,9 +56,11 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
     const s = a.settings;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels(COMPONENT.celeryWorker, name);
-    const selector = selectorLabels(COMPONENT.celeryWorker, name);
     const poolName = a.poolName;
+    // The parent's memory travels with the tuning so the memory-fit policy checks the derivation's own numbers.
+    const tuning = { ...s, [TUNING_KEY.celeryParentMemory]: p.parentMemory };
+    const w = workload({ name, namespace: ns, label: CELERY_WORKER.kind, kind: CELERY_WORKER.kind, configKey: `celery.workers.${poolName}`, tuning, role: poolName });
+    const { labels, selector } = w;
     const most = maxReplicas(p);
 
     const dirs = writableDirs([
@@ -89,24 +92,18 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       // (which the liveness probe reads) stays on.
       "--without-gossip", "--without-mingle",
     ];
-    // The parent's memory travels with the tuning so the memory-fit policy checks the derivation's own numbers.
-    const tuning = { ...s, [TUNING_KEY.celeryParentMemory]: p.parentMemory };
-    const annotations = { [ANNOTATION.component]: COMPONENT.celeryWorker, [ANNOTATION.tuning]: JSON.stringify(tuning), [ANNOTATION.role]: poolName };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           // With autoscaling the ScaledObject owns the count; setting it here would reset it on every `pulumi up`.
           ...(p.autoscaling ? {} : { replicas: most }),
           selector: { matchLabels: selector },
           // "100%" with autoscaling: the drain rule at whatever count KEDA has set; the plan reads it at the max.
           strategy: p.autoscaling ? autoscaledRollingUpdate("drain") : rollingUpdate("drain", most),
-          template: {
-            metadata: { labels: { ...labels, ...APP_CLIENT_LABEL }, annotations: { [CONFIG_HASH_ANNOTATION]: a.configHash } },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: a.configHash, labels: APP_CLIENT_LABEL, uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(p),
               containers: [
                 {
@@ -123,8 +120,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
                 },
               ],
               volumes: [clientVolume(a.configMap), ...dirs.volumes],
-            },
-          },
+            }),
         },
       },
       child,
@@ -139,9 +135,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
   }
 }
 
-/** sha256 of the parts of the settings module one pod reads. */
+/** sha256 of the parts of the settings module one pod reads, each ended by a NUL so no two splits collide. */
 export function configHash(...parts: string[]): string {
-  const h = createHash("sha256");
-  for (const part of parts) h.update(part).update("\0");
-  return h.digest("hex");
+  return sha256(parts.map((part) => `${part}\0`).join(""));
 }

@@ -4,14 +4,15 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { ExtraConfig } from "../../config/schema/extras";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, COMPONENT } from "../../model/annotations";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
 import { extraTuning, toProbe } from "./tuning";
+import { podTemplate, workload } from "../shared/workload";
+import { EXTRA } from "./descriptor";
 
 export interface ExtraServiceArgs {
   readonly namespace: string;
@@ -32,8 +33,8 @@ export class ExtraService extends pulumi.ComponentResource {
     const e = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels(name, name);
-    const selector = selectorLabels(name, name);
+    const w = workload({ name, namespace: ns, label: name, kind: EXTRA.kind, configKey: `extras.${name}`, tuning: extraTuning(e) });
+    const { labels, selector } = w;
 
     const ports = [
       ...(e.port !== undefined ? [{ name: "main", containerPort: e.port, protocol: "TCP" }] : []),
@@ -47,21 +48,17 @@ export class ExtraService extends pulumi.ComponentResource {
       ...Object.entries(e.secretEnv).map(([k, r]) => ({ name: k, valueFrom: { secretKeyRef: { name: r.secret, key: r.key } } })),
       ...Object.entries(e.env).map(([k, v]) => ({ name: k, value: v })),
     ];
-    const annotations = { [ANNOTATION.component]: COMPONENT.extra, [ANNOTATION.tuning]: JSON.stringify(extraTuning(e)) };
     const probes = e.probes;
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           replicas: e.replicas,
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", e.replicas),
-          template: {
-            metadata: { labels: { ...labels, ...(e.appClient ? APP_CLIENT_LABEL : {}) } },
-            spec: {
-              ...podDefaults({ uid: e.uid }),
+          template: podTemplate(w, { labels: e.appClient ? APP_CLIENT_LABEL : {}, uid: e.uid }, {
               terminationGracePeriodSeconds: e.terminationGracePeriodSeconds,
               containers: [
                 {
@@ -80,8 +77,7 @@ export class ExtraService extends pulumi.ComponentResource {
                 },
               ],
               volumes: dirs.volumes,
-            },
-          },
+            }),
         },
       },
       child,

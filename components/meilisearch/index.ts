@@ -1,19 +1,19 @@
 // Meilisearch v1 as a single-replica StatefulSet, its indexing memory and threads derived from the limits.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { MeilisearchConfig } from "../../config/schema/meilisearch";
 import { seconds } from "../../model/units";
 import { MEILISEARCH } from "../shared/endpoints";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
+import { configHash, podTemplate, workload } from "../shared/workload";
+import { MEILISEARCH as DESCRIPTOR } from "./descriptor";
 import { type MeilisearchSettings, meilisearchEnv, meilisearchSettings, terminationGracePeriod } from "./tuning";
 
 export interface MeilisearchArgs {
@@ -33,6 +33,8 @@ export interface MeilisearchArgs {
   readonly uid?: number;
   /** Name of the Secret holding the master key. @default MEILISEARCH.secret */
   readonly secretName?: string;
+  /** The stack-config path of this workload, written on it for the tools. @default "meilisearch" */
+  readonly configKey?: string;
   /** Resources that must exist first (the Namespace). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -51,17 +53,19 @@ export class Meilisearch extends pulumi.ComponentResource {
 
   constructor(name: string, args: MeilisearchArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:data:Meilisearch", name, {}, opts);
-    const a = { uid: 1000, secretName: MEILISEARCH.secret, dependsOn: [], ...args };
+    const a = { uid: 1000, secretName: MEILISEARCH.secret, dependsOn: [], configKey: "meilisearch", ...args };
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("meilisearch", name);
-    const selector = selectorLabels("meilisearch", name);
     const port = MEILISEARCH.port;
     this.secretName = a.secretName;
     this.url = `http://${name}:${port}`;
 
     this.settings = meilisearchSettings(c, a.environment);
+    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
+    const waitFor = awaitTimeout(c.probes.startupTimeout);
+    const w = workload({ name, namespace: ns, label: "meilisearch", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: this.settings, annotations: waitFor });
+    const { labels, selector } = w;
     const env = meilisearchEnv(this.settings, { dbPath: DB_PATH, port });
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-env`,
@@ -87,20 +91,14 @@ export class Meilisearch extends pulumi.ComponentResource {
 
     // The indexer spills sorted chunks to TMPDIR: a disk-backed, sized emptyDir under the read-only root.
     const dirs = writableDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: formatMemory(c.tmpSize) }]);
-    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
-    const waitFor = awaitTimeout(c.probes.startupTimeout);
-    const annotations = { [ANNOTATION.component]: COMPONENT.meilisearch, [ANNOTATION.tuning]: JSON.stringify(this.settings), ...waitFor };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "http", port }, annotations: waitFor }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(JSON.stringify(env)).digest("hex") } },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: configHash(JSON.stringify(env)), uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(),
               containers: [
                 {
@@ -118,8 +116,7 @@ export class Meilisearch extends pulumi.ComponentResource {
                 },
               ],
               volumes: dirs.volumes,
-            },
-          },
+            }),
           volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)],
         },
       },

@@ -9,6 +9,7 @@ import { Postgres } from "../postgres";
 import { Redis } from "../redis";
 import { MEILISEARCH, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
 import { Celery, clientEnv, clientMount, clientVolume } from "../celery";
+import { CELERY_NAME } from "../celery/descriptor";
 import { ExtraService } from "../extras";
 import { AppImage } from "../image";
 import { PlaywrightService } from "../playwright";
@@ -82,7 +83,7 @@ export class Platform extends pulumi.ComponentResource {
     }
     if (c.celery) {
       const workerEnv = this.playwright ? [{ name: "RIGHTSIZE_PLAYWRIGHT_URL", value: this.playwright.connectUrl }] : [];
-      this.celery = new Celery("celery", { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
+      this.celery = new Celery(CELERY_NAME, { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
     }
     // Web reaches Postgres with the pool sizes max_connections was checked against. It sends tasks, so it
     // also loads the same Celery settings module and knows the broker password.
@@ -108,7 +109,7 @@ export class Platform extends pulumi.ComponentResource {
     const redis = (which: "broker" | "cache", config: StackConfig["redis"]["broker"]) =>
       new Redis(
         REDIS[which].name,
-        { ...data, config, image: c.images.redis, port: REDIS[which].port, secretName: REDIS[which].secret, passwordKey: REDIS[which].passwordKey },
+        { ...data, config, configKey: `redis.${which}`, image: c.images.redis, port: REDIS[which].port, secretName: REDIS[which].secret, passwordKey: REDIS[which].passwordKey },
         { parent: this },
       );
     this.redis = { broker: redis("broker", c.redis.broker), ...(c.redis.cache ? { cache: redis("cache", c.redis.cache) } : {}) };

@@ -6,13 +6,14 @@ import { formatMemory } from "../../model/quantity";
 import type { PlaywrightConfig } from "../../config/schema/playwright";
 import { bytes, seconds } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, COMPONENT } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, type WritableDir, writableDirs } from "../shared/security";
+import { containerSecurityContext, type WritableDir, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
+import { podTemplate, workload } from "../shared/workload";
+import { PLAYWRIGHT as DESCRIPTOR } from "./descriptor";
 import { connectUrl, type PlaywrightSettings, playwrightSettings } from "./tuning";
 
 export interface PlaywrightServiceArgs {
@@ -21,6 +22,8 @@ export interface PlaywrightServiceArgs {
   readonly config: PlaywrightConfig;
   /** images.playwright: a pinned reference. */
   readonly image: string;
+  /** The stack-config path of this workload, written on it for the tools. @default "playwright" */
+  readonly configKey?: string;
   /** @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -33,14 +36,14 @@ export class PlaywrightService extends pulumi.ComponentResource {
 
   constructor(name: string, args: PlaywrightServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:app:PlaywrightService", name, {}, opts);
-    const a = { dependsOn: [], ...args };
+    const a = { dependsOn: [], configKey: "playwright", ...args };
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("playwright", name);
-    const selector = selectorLabels("playwright", name);
     this.settings = playwrightSettings(c);
     const s = this.settings;
+    const w = workload({ name, namespace: ns, label: "playwright", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: s });
+    const { labels, selector } = w;
     this.connectUrl = connectUrl(s);
 
     const dirs: WritableDir[] = [
@@ -68,20 +71,16 @@ export class PlaywrightService extends pulumi.ComponentResource {
       { name: "TIMEOUT", value: String(s.TIMEOUT) },
       ...Object.entries(c.env).map(([k, val]) => ({ name: k, value: val })),
     ];
-    const annotations = { [ANNOTATION.component]: COMPONENT.playwright, [ANNOTATION.tuning]: JSON.stringify(s) };
 
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           replicas: c.replicas,
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", c.replicas),
-          template: {
-            metadata: { labels },
-            spec: {
-              ...podDefaults({ uid: c.uid }),
+          template: podTemplate(w, { uid: c.uid }, {
               // The image's entrypoint is a shell script, not an init: with a shared process namespace the
               // pod's pause process is PID 1 and reaps the Chromium helpers that exit after their parent.
               shareProcessNamespace: true,
@@ -102,8 +101,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
                 },
               ],
               volumes: v.volumes,
-            },
-          },
+            }),
         },
       },
       child,

@@ -1,20 +1,20 @@
 // PostgreSQL 15 as a single-replica StatefulSet, with postgresql.conf derived from the container's limits.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
 import { seconds } from "../../model/units";
 import { POSTGRES } from "../shared/endpoints";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { awaitTimeout } from "../shared/await";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
-import { type PostgresSettings, postgresSettings, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
+import { configHash, podTemplate, workload } from "../shared/workload";
+import { POSTGRES as DESCRIPTOR } from "./descriptor";
+import { type PostgresSettings, postgresSettings, postgresTuning, renderPostgresConf, SHUTDOWN_TIMEOUT, terminationGracePeriod } from "./tuning";
 
 export interface PostgresArgs {
   /** Namespace every object goes into. */
@@ -27,6 +27,8 @@ export interface PostgresArgs {
   readonly uid?: number;
   /** Name of the credentials Secret (keys username, password, database). @default POSTGRES.secret */
   readonly secretName?: string;
+  /** The stack-config path of this workload, written on it for the tools. @default "postgres" */
+  readonly configKey?: string;
   /** Resources that must exist first (the Namespace). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -35,7 +37,7 @@ const CONF_DIR = "/etc/postgresql";
 const DATA_DIR = "/var/lib/postgresql/data";
 // A subdirectory: initdb refuses a mount point's root when it holds lost+found.
 const PGDATA = `${DATA_DIR}/pgdata`;
-const SOCKET_DIR = "/var/run/postgresql";
+const SOCKET_DIR = POSTGRES.socketDir;
 
 /** pg_isready over the socket: 0 accepting, 1 rejecting (starting up or in crash recovery), 2 no answer. */
 const PG_ISREADY = `pg_isready -q -h ${SOCKET_DIR} -p ${POSTGRES.port}`;
@@ -51,17 +53,21 @@ export class Postgres extends pulumi.ComponentResource {
 
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:data:Postgres", name, {}, opts);
-    const a = { uid: 999, secretName: POSTGRES.secret, dependsOn: [], ...args };
+    const a = { uid: 999, secretName: POSTGRES.secret, dependsOn: [], configKey: "postgres", ...args };
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("postgres", name);
-    const selector = selectorLabels("postgres", name);
     this.secretName = a.secretName;
     this.host = name;
 
-    this.settings = postgresSettings(c);
-    const conf = renderPostgresConf(c);
+    // One derivation for the settings and the config file's explanation of them.
+    const tuning = postgresTuning(c);
+    this.settings = postgresSettings(c, tuning);
+    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
+    const waitFor = awaitTimeout(c.probes.startupTimeout);
+    const w = workload({ name, namespace: ns, label: "postgres", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: this.settings, annotations: waitFor });
+    const { labels, selector } = w;
+    const conf = renderPostgresConf(c, tuning);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       { metadata: { name: `${name}-config`, namespace: ns, labels }, data: { "postgresql.conf": conf } },
@@ -97,56 +103,46 @@ export class Postgres extends pulumi.ComponentResource {
     // generous timeouts: a restart would only start recovery over. Six misses 20 s apart: 2 minutes.
     const liveness: Probe = { kind: "exec", command: respondsCmd, periodSeconds: seconds(20), timeoutSeconds: seconds(10), failureThreshold: 6 };
 
-    // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
-    const waitFor = awaitTimeout(c.probes.startupTimeout);
-    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify(this.settings), ...waitFor };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "postgres", port: POSTGRES.port }, annotations: waitFor }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            metadata: {
-              labels,
-              // A new postgresql.conf restarts the server, which is what most of these settings need.
-              annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex") },
-            },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
-              terminationGracePeriodSeconds: terminationGracePeriod(),
-              containers: [
-                {
-                  name: "postgres",
-                  image: a.image,
-                  // The image's entrypoint runs initdb on an empty volume, then postgres with these args.
-                  args: ["-c", `config_file=${CONF_DIR}/postgresql.conf`],
-                  ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
-                  env: [
-                    fromSecret("POSTGRES_USER", K.username),
-                    fromSecret("POSTGRES_PASSWORD", K.password),
-                    fromSecret("POSTGRES_DB", K.database),
-                    { name: "PGDATA", value: PGDATA },
-                  ],
-                  resources: containerResources(c.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
-                  // SIGTERM is a smart shutdown that waits for every client to leave; fast shutdown rolls
-                  // back open transactions and checkpoints, within the grace period.
-                  lifecycle: { preStop: { exec: { command: ["sh", "-c", `pg_ctl stop -D "$PGDATA" -m fast -w -t ${SHUTDOWN_TIMEOUT} || true`] } } },
-                  securityContext: containerSecurityContext(),
-                  volumeMounts: [
-                    { name: DATA_VOLUME, mountPath: DATA_DIR },
-                    { name: "config", mountPath: CONF_DIR, readOnly: true },
-                    ...dirs.mounts,
-                  ],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: `${name}-config` } }, ...dirs.volumes],
-            },
-          },
+          // A new postgresql.conf restarts the server, which is what most of these settings need.
+          template: podTemplate(w, { hash: configHash(conf), uid: a.uid }, {
+            terminationGracePeriodSeconds: terminationGracePeriod(),
+            containers: [
+              {
+                name: "postgres",
+                image: a.image,
+                // The image's entrypoint runs initdb on an empty volume, then postgres with these args.
+                args: ["-c", `config_file=${CONF_DIR}/postgresql.conf`],
+                ports: [{ name: "postgres", containerPort: POSTGRES.port, protocol: "TCP" }],
+                env: [
+                  fromSecret("POSTGRES_USER", K.username),
+                  fromSecret("POSTGRES_PASSWORD", K.password),
+                  fromSecret("POSTGRES_DB", K.database),
+                  { name: "PGDATA", value: PGDATA },
+                ],
+                resources: containerResources(c.resources),
+                startupProbe: toK8sProbe(startup),
+                readinessProbe: toK8sProbe(readiness),
+                livenessProbe: toK8sProbe(liveness),
+                // SIGTERM is a smart shutdown that waits for every client to leave; fast shutdown rolls
+                // back open transactions and checkpoints, within the grace period.
+                lifecycle: { preStop: { exec: { command: ["sh", "-c", `pg_ctl stop -D "$PGDATA" -m fast -w -t ${SHUTDOWN_TIMEOUT} || true`] } } },
+                securityContext: containerSecurityContext(),
+                volumeMounts: [
+                  { name: DATA_VOLUME, mountPath: DATA_DIR },
+                  { name: "config", mountPath: CONF_DIR, readOnly: true },
+                  ...dirs.mounts,
+                ],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: `${name}-config` } }, ...dirs.volumes],
+          }),
           volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)],
         },
       },

@@ -1,17 +1,17 @@
 // One Redis 7.0 instance as a single-replica StatefulSet, with redis.conf derived from the container's
 // memory limit and the instance's role (broker, cache or shared).
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { RedisInstanceConfig } from "../../config/schema/redis";
 import { seconds } from "../../model/units";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { APP_CLIENT_LABEL } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { DATA_VOLUME, headlessService, singleReplicaSpec, volumeClaimTemplate } from "../shared/stateful";
 import { allowIngress } from "../shared/wiring";
+import { configHash, podTemplate, workload } from "../shared/workload";
+import { REDIS as DESCRIPTOR } from "./descriptor";
 import { persistent, type RedisSettings, redisSettings, renderRedisConf, requirepassLine, roleWarning, terminationGracePeriod } from "./tuning";
 
 export interface RedisArgs {
@@ -29,6 +29,8 @@ export interface RedisArgs {
   readonly passwordKey?: string;
   /** UID and GID the official image's `redis` user has. @default 999 */
   readonly uid?: number;
+  /** The stack-config path of this instance (`redis.broker`), written on it for the tools. */
+  readonly configKey: string;
   /** Resources that must exist first (the Namespace). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
@@ -54,14 +56,14 @@ export class Redis extends pulumi.ComponentResource {
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("redis", name);
-    const selector = selectorLabels("redis", name);
     this.host = name;
     this.port = a.port;
     this.secretName = a.secretName;
     this.role = c.role;
 
     this.settings = redisSettings(c);
+    const w = workload({ name, namespace: ns, label: "redis", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: this.settings, role: c.role });
+    const { labels, selector } = w;
     const warning = roleWarning(c, name);
     if (warning) pulumi.log.warn(warning, this);
 
@@ -94,18 +96,14 @@ export class Redis extends pulumi.ComponentResource {
     // Without persistence Redis writes nothing to /data, so no claim: a small emptyDir keeps dir writable.
     const dirs = writableDirs(isPersistent ? [] : [{ name: DATA_VOLUME, mountPath: "/data", sizeLimit: "64Mi" }]);
 
-    const annotations = { [ANNOTATION.component]: COMPONENT.redis, [ANNOTATION.role]: c.role, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "redis", port: a.port } }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           ...singleReplicaSpec(name, selector),
-          template: {
-            metadata: { labels, annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex") } },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
+          template: podTemplate(w, { hash: configHash(conf), uid: a.uid }, {
               terminationGracePeriodSeconds: terminationGracePeriod(),
               containers: [
                 {
@@ -133,8 +131,7 @@ export class Redis extends pulumi.ComponentResource {
                 { name: "auth", secret: { secretName: a.secretName, items: [{ key: AUTH_KEY, path: AUTH_KEY }], defaultMode: 0o440 } },
                 ...dirs.volumes,
               ],
-            },
-          },
+            }),
           ...(isPersistent ? { volumeClaimTemplates: [volumeClaimTemplate(labels, c.storage)] } : {}),
         },
       },

@@ -16,6 +16,8 @@ export interface Endpoint {
 export const POSTGRES = {
   name: "postgres",
   port: 5432,
+  /** Where the server's Unix socket lives (the official image's default), for the probes and the config. */
+  socketDir: "/var/run/postgresql",
   secret: "postgres-credentials",
   keys: { username: "username", password: "password", database: "database" },
 } as const;

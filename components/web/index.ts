@@ -1,17 +1,17 @@
 // The web service: Flask under gunicorn, with its settings derived from the container's limits.
-import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { rollingUpdate } from "../../model/rollout";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { APP_CLIENT_LABEL } from "../shared/labels";
+import { autoscalerMin, rollingUpdate } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
-import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
+import { containerSecurityContext, writableDirs } from "../shared/security";
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { explainWorkers, type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod } from "./tuning";
+import { configHash, podTemplate, workload } from "../shared/workload";
+import { WEB } from "./descriptor";
+import { type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod, workerCount } from "./tuning";
 
 export interface WebServiceArgs {
   /** Namespace every object goes into. */
@@ -20,6 +20,8 @@ export interface WebServiceArgs {
   readonly config: WebConfig;
   /** The app image (web target): a pinned reference, or the digest a build produced. */
   readonly image: pulumi.Input<string>;
+  /** The stack-config path of this workload, written on it for the tools. @default "web" */
+  readonly configKey?: string;
   /** UID the app image runs as. @default 10001 */
   readonly uid?: number;
   /** Resources that must exist first (the Namespace). @default [] */
@@ -49,16 +51,16 @@ export class WebService extends pulumi.ComponentResource {
 
   constructor(name: string, args: WebServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:app:WebService", name, {}, opts);
-    const a = { uid: 10001, dependsOn: [], clientOf: {}, ...args };
+    const a = { uid: 10001, dependsOn: [], clientOf: {}, configKey: "web", ...args };
     const client = a.clientOf;
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
-    const labels = standardLabels("web", name);
-    const selector = selectorLabels("web", name);
-
-    this.settings = gunicornSettings(c);
-    const conf = renderGunicornConf(this.settings, explainWorkers(c));
+    const workers = workerCount(c);
+    this.settings = gunicornSettings(c, workers);
+    const w = workload({ name, namespace: ns, label: "web", kind: WEB.kind, configKey: a.configKey, tuning: this.settings });
+    const { labels, selector } = w;
+    const conf = renderGunicornConf(this.settings, workers.why);
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-gunicorn`,
       { metadata: { name: `${name}-gunicorn`, namespace: ns, labels }, data: { "gunicorn.conf.py": conf } },
@@ -68,53 +70,45 @@ export class WebService extends pulumi.ComponentResource {
     const port = { name: "http", containerPort: c.port, protocol: "TCP" };
     const dirs = writableDirs([{ name: "tmp", mountPath: "/tmp", sizeLimit: "64Mi" }]);
     const p = c.probes;
-    // Startup: covers imports and app init (000 needed a 45 s initial delay); checked every 5 s so a fast
+    // Startup: covers imports and app init (a production Flask app with heavy imports needed 45 s); checked every 5 s so a fast
     // start is not held back, failing only after probes.startupTimeout. Hits the backend-free path.
     const startup: Probe = { kind: "http", path: p.livenessPath, port: "http", periodSeconds: seconds(5), timeoutSeconds: seconds(3), failureThreshold: Math.ceil(p.startupTimeout / 5) };
-    // Readiness: may touch backends; 5 s timeout because 000 saw 1-3 s timeouts fail under load, and three
+    // Readiness: may touch backends; 5 s timeout because 1-3 s timeouts were seen to fail under load, and three
     // misses (30 s) before the pod leaves the Service so one slow request does not drop it.
     const readiness: Probe = { kind: "http", path: p.readinessPath, port: "http", periodSeconds: seconds(10), timeoutSeconds: seconds(5), failureThreshold: 3 };
     // Liveness: backend-free path; a sync worker may be busy for a long request, so 10 s timeout and
     // three misses 15 s apart (45 s) before a restart.
     const liveness: Probe = { kind: "http", path: p.livenessPath, port: "http", periodSeconds: seconds(15), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
-    const annotations = { [ANNOTATION.component]: COMPONENT.web, [ANNOTATION.tuning]: JSON.stringify(this.settings) };
     this.deployment = new k8s.apps.v1.Deployment(
       name,
       {
-        metadata: { name, namespace: ns, labels, annotations },
+        metadata: w.metadata,
         spec: {
           // With an HPA the autoscaler owns the count; setting it here would reset it on every `pulumi up`.
           ...(c.autoscaling ? {} : { replicas: c.replicas }),
           selector: { matchLabels: selector },
           strategy: rollingUpdate("one-at-a-time", c.replicas),
-          template: {
-            metadata: {
-              labels: { ...labels, ...APP_CLIENT_LABEL },
-              // A new gunicorn.conf.py rolls the pods.
-              annotations: { [CONFIG_HASH_ANNOTATION]: createHash("sha256").update(conf).digest("hex"), ...client.podAnnotations },
-            },
-            spec: {
-              ...podDefaults({ uid: a.uid }),
-              terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
-              containers: [
-                {
-                  name: "web",
-                  image: a.image,
-                  command: ["gunicorn", "--config", `${CONF_DIR}/gunicorn.conf.py`],
-                  ports: [port],
-                  env: [...(client.env ?? []), ...Object.entries(c.env).map(([k, v]) => ({ name: k, value: v }))],
-                  resources: containerResources(c.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
-                  securityContext: containerSecurityContext(),
-                  volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts, ...(client.volumeMounts ?? [])],
-                },
-              ],
-              volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes, ...(client.volumes ?? [])],
-            },
-          },
+          // A new gunicorn.conf.py rolls the pods.
+          template: podTemplate(w, { hash: configHash(conf), labels: APP_CLIENT_LABEL, annotations: client.podAnnotations, uid: a.uid }, {
+            terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
+            containers: [
+              {
+                name: "web",
+                image: a.image,
+                command: ["gunicorn", "--config", `${CONF_DIR}/gunicorn.conf.py`],
+                ports: [port],
+                env: [...(client.env ?? []), ...Object.entries(c.env).map(([k, v]) => ({ name: k, value: v }))],
+                resources: containerResources(c.resources),
+                startupProbe: toK8sProbe(startup),
+                readinessProbe: toK8sProbe(readiness),
+                livenessProbe: toK8sProbe(liveness),
+                securityContext: containerSecurityContext(),
+                volumeMounts: [{ name: "config", mountPath: CONF_DIR, readOnly: true }, ...dirs.mounts, ...(client.volumeMounts ?? [])],
+              },
+            ],
+            volumes: [{ name: "config", configMap: { name: `${name}-gunicorn` } }, ...dirs.volumes, ...(client.volumes ?? [])],
+          }),
         },
       },
       { ...child, dependsOn: [...a.dependsOn, configMap] },
@@ -141,7 +135,7 @@ export class WebService extends pulumi.ComponentResource {
           metadata: { name, namespace: ns, labels },
           spec: {
             scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-            minReplicas: as.minReplicas ?? Math.max(1, c.replicas),
+            minReplicas: autoscalerMin(as.minReplicas, c.replicas),
             maxReplicas: as.maxReplicas,
             metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: as.targetCPUUtilization } } }],
           },

@@ -3,8 +3,9 @@ import { type ConfigIssue, issue } from "../../config/issues";
 import { formatCpu, formatMemory } from "../../model/quantity";
 import type { WebConfig } from "../../config/schema/web";
 import type { ConnectionDemand } from "../../model/connections";
-import { peakPods } from "../../model/rollout";
+import { mostReplicas, peakPods } from "../../model/rollout";
 import { type Bytes, bytes, type Millicores, type Seconds, seconds } from "../../model/units";
+import type { Derived } from "../../model/derived";
 import type { UsageAccount } from "../../model/usage";
 
 /** Settings keyed as gunicorn spells them, in the order they are written to gunicorn.conf.py. */
@@ -35,19 +36,26 @@ export function memoryBoundWorkers(memoryLimit: Bytes, master: Bytes, perWorker:
   return Math.max(0, Math.floor((memoryLimit - master) / perWorker));
 }
 
-export function derivedWorkers(w: WebConfig): number {
-  return Math.min(
-    cpuBoundWorkers(w.resources.limits.cpu),
-    memoryBoundWorkers(w.resources.limits.memory, w.gunicorn.masterMemory, w.gunicorn.workerMemory),
-  );
+/** The worker count and why: set in config, or the smaller of the CPU side and the memory side. */
+export function workerCount(w: WebConfig): Derived<number> {
+  if (w.gunicorn.workers !== undefined) return { value: w.gunicorn.workers, why: `${w.gunicorn.workers} (set in config)` };
+  const { cpu, memory } = w.resources.limits;
+  const c = cpuBoundWorkers(cpu);
+  const m = memoryBoundWorkers(memory, w.gunicorn.masterMemory, w.gunicorn.workerMemory);
+  const value = Math.min(c, m);
+  return {
+    value,
+    why: `min(2 x ${formatCpu(cpu)} + 1 = ${c}, (${formatMemory(memory)} - ${formatMemory(w.gunicorn.masterMemory)}) / ${formatMemory(w.gunicorn.workerMemory)} = ${m}) = ${value}`,
+  };
 }
 
-export function gunicornSettings(w: WebConfig): GunicornSettings {
+/** gunicorn's settings; `workers` is the derivation's (pass it when its explanation is needed too). */
+export function gunicornSettings(w: WebConfig, workers: Derived<number> = workerCount(w)): GunicornSettings {
   const g = w.gunicorn;
   return {
     wsgi_app: w.app,
     bind: `0.0.0.0:${w.port}`,
-    workers: g.workers ?? derivedWorkers(w),
+    workers: workers.value,
     worker_class: g.threads > 1 ? "gthread" : "sync",
     threads: g.threads,
     timeout: g.timeout,
@@ -96,14 +104,6 @@ export function checkWeb(w: WebConfig, key = "web"): ConfigIssue[] {
   return [];
 }
 
-/** Why the worker count is what it is, for the plan report. */
-export function explainWorkers(w: WebConfig): string {
-  if (w.gunicorn.workers !== undefined) return `${w.gunicorn.workers} (set in config)`;
-  const c = cpuBoundWorkers(w.resources.limits.cpu);
-  const m = memoryBoundWorkers(w.resources.limits.memory, w.gunicorn.masterMemory, w.gunicorn.workerMemory);
-  return `min(2 x ${formatCpu(w.resources.limits.cpu)} + 1 = ${c}, (${formatMemory(w.resources.limits.memory)} - ${formatMemory(w.gunicorn.masterMemory)}) / ${formatMemory(w.gunicorn.workerMemory)} = ${m}) = ${Math.min(c, m)}`;
-}
-
 function pythonValue(v: string | number | boolean): string {
   if (typeof v === "boolean") return v ? "True" : "False";
   if (typeof v === "number") return String(v);
@@ -122,9 +122,9 @@ export function renderGunicornConf(s: GunicornSettings, why: string): string {
 
 /** Web at its most pods (HPA max), plus the rolling update's surge pod, each worker with its own pool. */
 export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand {
-  const pods = Math.max(w.replicas, w.autoscaling?.maxReplicas ?? 0);
+  const pods = mostReplicas(w.replicas, w.autoscaling?.maxReplicas);
   const surge = peakPods("one-at-a-time", pods) - pods;
-  const workers = gunicornSettings(w).workers;
+  const workers = workerCount(w).value;
   const { poolSize, maxOverflow } = w.database;
   const connections = (pods + surge) * workers * (poolSize + maxOverflow);
   return {
@@ -136,7 +136,7 @@ export function webConnectionDemand(w: WebConfig, key = "web"): ConnectionDemand
 
 /** The usage model gunicorn's derivation sizes from: master + workers x worker memory. */
 export function webUsage(w: WebConfig): UsageAccount {
-  return { units: gunicornSettings(w).workers, fixed: w.gunicorn.masterMemory, perUnit: w.gunicorn.workerMemory };
+  return { units: workerCount(w).value, fixed: w.gunicorn.masterMemory, perUnit: w.gunicorn.workerMemory };
 }
 
 /** The smallest limit whose memory side gives `workers` workers of `perWorker` (the inverse of memoryBoundWorkers). */

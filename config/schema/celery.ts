@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { formatMemory } from "../../model/quantity";
-import { envMap, MAX_REPLICAS, memory, replicas, resources, secondsField } from "./common";
+import { envMap, MAX_REPLICAS, memory, replicas, resources, secondsField, unitMemory } from "./common";
 
 /** A pool name becomes part of object names (`celery-worker-<pool>`), so it is a short DNS label. */
 const poolName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a DNS label of at most 40 characters" });
@@ -42,7 +42,7 @@ const poolSchema = z
     profile: z.enum(["cpu", "io"]).default("io"),
     ioMultiplier: z.number().int().min(1).max(16).default(4),
     /** Resident memory one pool process needs after imports and a typical task. */
-    childMemory: memory().prefault("200Mi"),
+    childMemory: unitMemory("Celery children").prefault("200Mi"),
     /** Resident memory of the worker's parent (main) process. */
     parentMemory: memory().prefault(formatMemory(DEFAULT_PARENT_MEMORY)),
     /** Override of the derived concurrency; checked against the memory limit. */

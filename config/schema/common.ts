@@ -49,6 +49,12 @@ export const cpu = () => quantity<Millicores>("cpu", toMillicores);
 /** A memory quantity (`512Mi`, `1Gi`, `1e9`) as integer bytes, rounded up like Value(). */
 export const memory = () => quantity<Bytes>("memory", toBytes);
 
+/**
+ * The memory one unit costs (a gunicorn worker, a Celery child, a browser session), from which the count
+ * that fits is derived as memory / cost: a cost of 0 would make that count infinite.
+ */
+export const unitMemory = (units: string) => memory().refine((b) => b > 0, { error: `must be more than 0: it divides the memory limit into ${units}` });
+
 /** Whole seconds, as the branded type. */
 export const secondsField = (min = 1, max = 7 * 24 * 3600) =>
   z.number().int().min(min).max(max).transform((n): Seconds => seconds(n));
@@ -149,7 +155,7 @@ export const secretString = (minLength = 12) =>
       return z.NEVER;
     }
     if (v.length < minLength) {
-      ctx.addIssue({ code: "custom", message: `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
+      ctx.addIssue({ code: "custom", message: minLength === 1 ? "must not be empty" : `must be at least ${minLength} characters`, input: `[secret of ${v.length} characters]` });
       return z.NEVER;
     }
     return new Secret(v);

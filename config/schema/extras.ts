@@ -16,7 +16,7 @@ const probeSchema = z
     tcp: z.literal(true).optional(),
     exec: z.array(z.string().min(1)).min(1).optional(),
     /** Port number or name for path/tcp. @default the service's `port` */
-    port: z.union([port(), portName]).optional(),
+    port: z.union([port(), portName], { error: "must be a port number (1 to 65535) or a port name" }).optional(),
     periodSeconds: secondsField(1, 3600).prefault(10),
     timeoutSeconds: secondsField(1, 600).prefault(5),
     failureThreshold: z.number().int().min(1).max(1000).default(3),
@@ -54,7 +54,7 @@ export const extraSchema = z
     probes: z.strictObject({ readiness: probeSchema, liveness: probeSchema, startup: probeSchema.optional() }),
     env: envMap(),
     /** Environment variables from existing Secrets; listed before `env`, so env may use `$(NAME)`. */
-    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/) })).prefault({}),
+    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: "must be a Secret key (letters, digits, - . _)" }) })).prefault({}),
     /** Its pods may reach the data layer and the browser service. */
     appClient: z.boolean().default(false),
     /** Who may connect: app clients only, any source (an entry point such as a frontend), or nobody. */

@@ -44,7 +44,9 @@ export const DEFAULT_PLAYWRIGHT_IMAGE = "ghcr.io/browserless/chromium:v2.38.2";
 export const imagesSchema = z
   .strictObject({
     /** The application image that web and Celery run: a pinned reference, or `{build: {...}}`. */
-    app: z.union([pinnedImage(), z.strictObject({ build: buildSchema })]),
+    app: z.union([pinnedImage(), z.strictObject({ build: buildSchema })], {
+      error: "must be a pinned image reference such as registry.example.com/app:1.4.2, or a build spec {build: {repository: ...}}",
+    }),
     /** A separate pinned image for Celery (worker and beat) when `app` is a pinned reference. */
     worker: pinnedImage().optional(),
     /** The browser service. */

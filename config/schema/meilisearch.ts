@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { memory, resources, secondsField, secretString, volumeShape } from "./common";
 
-/** `meilisearch`: one Meilisearch v1 instance; 003's 1 GiB / 1.5 CPU by default, memory request = limit. */
+/** `meilisearch`: one Meilisearch v1 instance; 1 GiB / 1.5 CPU by default (a small platform's size), memory request = limit. */
 export const meilisearchSchema = z
   .strictObject({
     resources: resources({ requests: { cpu: "500m" }, limits: { cpu: "1500m", memory: "1Gi" } }),

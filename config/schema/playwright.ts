@@ -1,7 +1,7 @@
 // `playwright`: the browser service (images.playwright). Rules that need the derivation (heap share,
 // sessions that fit) live in components/playwright/tuning.ts.
 import { z } from "zod";
-import { envMap, httpPath, memory, replicas, resources, secondsField } from "./common";
+import { envMap, httpPath, memory, replicas, resources, secondsField, unitMemory } from "./common";
 
 export const playwrightSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -12,7 +12,7 @@ export const playwrightSchema = z.strictObject({
   /** Chromium's browser process, GPU/utility processes and the X server: paid once per pod. */
   browserBaseMemory: memory().prefault("256Mi"),
   /** One session: its browser context and renderer processes at a typical page. */
-  sessionMemory: memory().prefault("512Mi"),
+  sessionMemory: unitMemory("browser sessions").prefault("512Mi"),
   /** Override of the derived concurrent sessions; may only lower it. */
   maxConcurrentSessions: z.number().int().min(1).max(100).optional(),
   /** Requests waiting for a session before the service answers 429. @default 2 x sessions */

@@ -51,7 +51,7 @@ export const postgresSettingsSchema = z
   .prefault({});
 export type PostgresOverrides = z.output<typeof postgresSettingsSchema>;
 
-/** `postgres`: one PostgreSQL 15 server (StatefulSet of 1); 003's 1.5 GiB / 2 CPU by default. */
+/** `postgres`: one PostgreSQL 15 server (StatefulSet of 1); 1.5 GiB / 2 CPU by default (a small platform's size). */
 export const postgresSchema = z
   .strictObject({
     // Memory request = limit (Guaranteed memory): shared_buffers is sized from the limit.

@@ -51,7 +51,7 @@ const settingsSchema = z
   .prefault({});
 export type RedisOverrides = z.output<typeof settingsSchema>;
 
-/** One Redis instance; 003's 512 MB / 1 CPU by default, memory request = limit. */
+/** One Redis instance; 512 MB / 1 CPU by default (a small platform's size), memory request = limit. */
 const instanceSchema = (role: RedisRole) =>
   z
     .strictObject({

@@ -1,7 +1,8 @@
 import { z } from "zod";
-import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS } from "./common";
+import { autoscalerMin } from "../../model/rollout";
+import { envMap, httpPath, memory, replicas, resources, secondsField, MAX_REPLICAS, unitMemory } from "./common";
 
-/** `web`: Flask under gunicorn. Defaults are 000's corrected production numbers. */
+/** `web`: Flask under gunicorn. Defaults are a production deployment's numbers, corrected where they broke. */
 export const webSchema = z
   .strictObject({
     replicas: replicas().default(2),
@@ -12,8 +13,8 @@ export const webSchema = z
     app: z.string().regex(/^[A-Za-z_][\w.]*:[A-Za-z_]\w*(\(.*\))?$/, { error: "must be module:callable, e.g. app:app" }).default("app:app"),
     gunicorn: z
       .strictObject({
-        /** Resident memory of one worker after imports (000 measured about 200 MB). */
-        workerMemory: memory().prefault("200Mi"),
+        /** Resident memory of one worker after imports (about 200 MB measured on a production app; recommend calibrates it from usage). */
+        workerMemory: unitMemory("gunicorn workers").prefault("200Mi"),
         /** Resident memory of the gunicorn master process. */
         masterMemory: memory().prefault("64Mi"),
         /** Override of the derived worker count; checked against the memory limit. */
@@ -75,7 +76,7 @@ export const webSchema = z
     }
     const a = w.autoscaling;
     if (a) {
-      const min = a.minReplicas ?? Math.max(1, w.replicas);
+      const min = autoscalerMin(a.minReplicas, w.replicas);
       if (a.maxReplicas < min) {
         ctx.addIssue({
           code: "custom",

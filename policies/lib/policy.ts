@@ -5,7 +5,7 @@ import * as sdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { QuantityError } from "../../model/quantity";
 import type { K8sObject } from "../../model/k8s";
-import { describe } from "../../model/k8s";
+import { describeObject } from "../../model/k8s";
 
 // The SDK throws this when a policy reads a value that is unknown during preview. It is exported at run
 // time, but its typings leave it out.
@@ -13,7 +13,7 @@ const UnknownValueError = (sdk as unknown as { UnknownValueError: new (...a: nev
 
 function safeDescribe(o: K8sObject, fallback: string): string {
   try {
-    return describe(o);
+    return describeObject(o);
   } catch {
     return fallback;
   }
@@ -67,7 +67,7 @@ export interface StackFinding {
   urn?: string;
 }
 
-export interface StackCheck {
+export interface StackPolicySpec {
   name: string;
   description: string;
   enforcementLevel: EnforcementLevel;
@@ -75,7 +75,7 @@ export interface StackCheck {
   check(objects: readonly StackObject[], config: Record<string, unknown>): StackFinding[];
 }
 
-export function stackPolicy(c: StackCheck): StackValidationPolicy {
+export function stackPolicy(c: StackPolicySpec): StackValidationPolicy {
   return {
     name: c.name,
     description: c.description,

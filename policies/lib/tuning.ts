@@ -1,12 +1,12 @@
 // Reading a workload's rightsize.io/tuning annotation in the mandatory policies: a workload that claims a
 // component but whose settings cannot be read is a violation, never a pass.
 import { ANNOTATION, readTuning } from "../../model/annotations";
-import { type K8sObject, describe } from "../../model/k8s";
+import { type K8sObject, describeObject } from "../../model/k8s";
 
 export function tuningOf(o: K8sObject): { tuning: Record<string, unknown> } | { error: string } {
   const r = readTuning(o);
-  if (!r.ok) return { error: `${describe(o)}: ${r.error}, so its settings cannot be checked` };
-  if (!r.present) return { error: `${describe(o)}: has no ${ANNOTATION.tuning} annotation, so its settings cannot be checked` };
+  if (!r.ok) return { error: `${describeObject(o)}: ${r.error}, so its settings cannot be checked` };
+  if (!r.present) return { error: `${describeObject(o)}: has no ${ANNOTATION.tuning} annotation, so its settings cannot be checked` };
   return { tuning: r.tuning };
 }
 

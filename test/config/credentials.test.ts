@@ -1,11 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { credentialPaths } from "../../config/credentials";
+import { environmentOf } from "../../config/credentials";
 import { baseValues, PROD_SECRET_KEYS, problems, set } from "../helpers/stack";
 
 describe("credentials", () => {
-  it("are postgres', the broker's, a cache's when there is one, and Meilisearch's", () => {
-    expect(credentialPaths({})).toEqual(["postgres.password", "redis.broker.password", "meilisearch.masterKey"]);
-    expect(credentialPaths({ redis: { cache: {} } })).toEqual(["postgres.password", "redis.broker.password", "redis.cache.password", "meilisearch.masterKey"]);
+  // Which paths are credentials is the descriptors' to say: test/components/registry.test.ts.
+  it("prod is the environment key when it is dev or prod, else a stack name starting with prod", () => {
+    expect(environmentOf("prod", "dev")).toBe("prod");
+    expect(environmentOf("dev", "prod")).toBe("dev");
+    expect(environmentOf(undefined, "prod-eu")).toBe("prod");
+    expect(environmentOf(undefined, "staging")).toBe("dev");
+    // A wrong environment value is the schema's to report; it never makes a stack prod by its name.
+    expect(environmentOf("staging", "prod")).toBe("dev");
   });
 
   it("a missing one in prod names the key and the `--secret` command for that stack", () => {

@@ -1,5 +1,5 @@
 // Builds components under Pulumi mocks and returns the Kubernetes objects they registered.
-import { drain, installMocks, type Registered, sortRegistered } from "../../tools/program";
+import { drain, installMocks, type Registered, sortRegistered } from "../../tools/harness/program";
 import type { K8sObject } from "../../model/k8s";
 
 let registered: Registered[] | undefined;

@@ -2,6 +2,7 @@
 // unknown-checking proxy, resource policies per object, stack policies over every object, config through
 // getConfig. The gRPC path is tested separately (test/tools/analyzer.test.ts).
 import * as sdk from "@pulumi/policy";
+import { expect, it } from "vitest";
 import type { Policy, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { POLICIES } from "../../policies/all";
 import type { K8sObject } from "../../model/k8s";
@@ -59,4 +60,19 @@ export async function evaluate(objects: readonly K8sObject[], config: Record<str
 /** Only the messages, for exact assertions. */
 export async function messages(objects: readonly K8sObject[], only?: string, config: Record<string, Record<string, unknown>> = {}): Promise<string[]> {
   return (await evaluate(objects, config, only)).map((f) => f.message);
+}
+
+/** Exactly one finding, as a case expects it. */
+export const one = (policy: string, level: string, resource: string, message: string): Finding[] => [{ policy, level, resource, message }];
+
+/** A one-change case: what changed, the objects with the change, every finding the whole pack reports. */
+export type Case = [string, () => K8sObject[], Finding[]];
+
+/** Each case through every policy of the pack: the change gets exactly the findings expected, no others. */
+export function eachCase(cases: readonly Case[]): void {
+  for (const [what, objects, expected] of cases) {
+    it(what, async () => {
+      expect(await evaluate(objects())).toEqual(expected);
+    });
+  }
 }

@@ -13,7 +13,7 @@ export interface Ran {
 }
 
 /** The hook `npm run plan` uses, by absolute path, so a child started in a temporary folder still finds it. */
-export const REGISTER = join(ROOT, "tools", "register.js");
+export const REGISTER = join(ROOT, "tools", "harness", "register.js");
 
 /**
  * The shipped Pulumi.prod.yaml sets no credentials (each deployment sets its own), so, as CI does, the
@@ -21,7 +21,7 @@ export const REGISTER = join(ROOT, "tools", "register.js");
  */
 export function runTool(tool: "plan" | "render" | "recommend", args: string[], cwd = ROOT, opts: { placeholderSecrets?: boolean } = {}): Ran {
   const flag = opts.placeholderSecrets === false ? [] : ["--placeholder-secrets"];
-  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", `${tool}.ts`), ...args, ...flag], {
+  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", tool, "index.ts"), ...args, ...flag], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },

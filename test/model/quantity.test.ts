@@ -7,9 +7,13 @@ import fc from "fast-check";
 import {
   QuantityError,
   compareExact,
+  cpuQuantity,
   formatCpu,
   formatMemory,
+  memoryQuantity,
   parseQuantity,
+  showCpu,
+  showMemory,
   toBytes,
   toMillicores,
   tryParseQuantity,
@@ -325,5 +329,25 @@ describe("properties", () => {
         return neg.num === -pos.num && neg.den === pos.den;
       }),
     );
+  });
+});
+
+describe("quantities for people to read", () => {
+  it("shows CPU as the exact quantity", () => {
+    expect([showCpu(8600), showCpu(2000), showCpu(500), showCpu(0), showCpu(3_000_000)]).toEqual(["8600m", "2", "500m", "0", "3k"]);
+    expect(() => showCpu(0.5)).toThrow(new RangeError("millicores must be a safe integer, got 0.5"));
+  });
+
+  it("shows memory exactly when it is whole Mi, else in Mi with two decimals", () => {
+    expect([showMemory(512 * 1024 ** 2), showMemory(2 * 1024 ** 3), showMemory(2457600000), showMemory(0)]).toEqual(["512Mi", "2Gi", "2343.75Mi", "0"]);
+  });
+
+  it("shows memory from 1Gi up in Gi with one decimal in compact style", () => {
+    const Gi = 1024 ** 3;
+    expect([showMemory(1.5 * Gi, "compact"), showMemory(2 * Gi, "compact"), showMemory(Gi, "compact"), showMemory(512 * 1024 ** 2, "compact")]).toEqual(["1.5Gi", "2Gi", "1Gi", "512Mi"]);
+  });
+
+  it("reads a quantity from a number or a string", () => {
+    expect([cpuQuantity(2), cpuQuantity("500m"), memoryQuantity("1Gi"), memoryQuantity(1024)]).toEqual([2000, 500, 1073741824, 1024]);
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { makeBudget, type Amount } from "../../model/budget";
 import { pack } from "../../model/packing";
-import { podRequests, totals, workloadsFrom } from "../../model/reservations";
+import { addHpa, containerLimits, containerRequests, type HpaIndex, isScaler, podLimits, podRequests, totals, workloadsFrom } from "../../model/reservations";
 import { surgePods } from "../../model/rollout";
 import { type K8sObject } from "../../model/k8s";
 import type { Bytes, Millicores } from "../../model/units";
@@ -124,5 +124,105 @@ describe("packing", () => {
   it("respects maxPods", () => {
     const small = makeBudget({ nodes: 1, maxPods: 2, perNode: amount(4000, 8192), reservedPerNode: amount(0, 0) });
     expect(pack(workloadsFrom([deployment("a", 3, ["10m", "8Mi"])], 1), small).unplaced).toHaveLength(1);
+  });
+});
+
+describe("limits", () => {
+  it("takes no request as a limit: an unset limit counts as none", () => {
+    expect(containerLimits({ resources: { requests: { cpu: "1", memory: "1Gi" } } })).toEqual(amount(0, 0));
+    expect(containerLimits({ resources: { limits: { cpu: "1500m", memory: "1Gi" } } })).toEqual(amount(1500, 1024));
+    expect(containerRequests({})).toEqual(amount(0, 0));
+  });
+
+  it("follows the same init and sidecar rule as requests", () => {
+    const spec = {
+      initContainers: [container("side", "100m", "16Mi", { restartPolicy: "Always" }), container("migrate", "2", "32Mi")],
+      containers: [container("a", "100m", "64Mi")],
+    };
+    expect(podLimits(spec)).toEqual(amount(2100, 80));
+  });
+});
+
+describe("workloadOf by kind", () => {
+  const spec = { template: { spec: { containers: [container("c", "100m", "64Mi")] } } };
+  const at = (o: K8sObject, hpas: K8sObject[] = []) => workloadsFrom([...hpas, o], 3).map((w) => [w.kind, w.replicas, w.maxReplicas, w.component])[0];
+
+  it("counts Jobs by parallelism, a Pod once and a DaemonSet once per node", () => {
+    expect(at({ kind: "Job", metadata: { name: "j" }, spec: { parallelism: 3, ...spec } })).toEqual(["Job", 3, 3, "job"]);
+    expect(at({ kind: "Job", metadata: { name: "j" }, spec })).toEqual(["Job", 1, 1, "job"]);
+    expect(at({ kind: "CronJob", metadata: { name: "c" }, spec: { jobTemplate: { spec: { parallelism: 2, ...spec } } } })).toEqual(["CronJob", 2, 2, "cronjob"]);
+    expect(at({ kind: "Pod", metadata: { name: "p" }, spec: spec.template.spec })).toEqual(["Pod", 1, 1, "pod"]);
+    expect(at({ kind: "DaemonSet", metadata: { name: "d" }, spec })).toEqual(["DaemonSet", 3, 3, "daemonset"]);
+  });
+
+  it("takes the component from the annotation", () => {
+    expect(at({ kind: "Deployment", metadata: { name: "w", annotations: { "rightsize.io/component": "web" } }, spec })).toEqual(["Deployment", 1, 1, "web"]);
+  });
+
+  it("reads the tuning, and none from an annotation that is not JSON", () => {
+    const o = (t: string): K8sObject => ({ kind: "Deployment", metadata: { name: "w", annotations: { "rightsize.io/tuning": t } }, spec });
+    expect(workloadsFrom([o('{"workers":3}')], 1)[0]!.tuning).toEqual({ workers: 3 });
+    expect(workloadsFrom([o("{workers")], 1)[0]!.tuning).toEqual({});
+  });
+
+  it("requires spreading only for anti-affinity on the hostname", () => {
+    const withTopology = (topologyKey: string): K8sObject => ({
+      kind: "Deployment",
+      metadata: { name: "w" },
+      spec: { template: { spec: { ...spec.template.spec, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey }] } } } } },
+    });
+    expect(workloadsFrom([withTopology("kubernetes.io/hostname")], 1)[0]!.spreadRequired).toBe(true);
+    expect(workloadsFrom([withTopology("topology.kubernetes.io/zone")], 1)[0]!.spreadRequired).toBe(false);
+  });
+});
+
+describe("autoscalers", () => {
+  const hpa = (name: string, max: number, extra: Record<string, unknown> = {}): K8sObject => ({
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name, namespace: "ns" },
+    spec: { scaleTargetRef: { kind: "Deployment", name: "web" }, minReplicas: 2, maxReplicas: max },
+    ...extra,
+  });
+
+  it("takes the larger max of two on one target, the first on a tie", () => {
+    const ws = (hs: K8sObject[]) => workloadsFrom([deployment("web", undefined, ["100m", "64Mi"]), ...hs], 1).map((w) => [w.maxReplicas, w.scaledBy]);
+    expect(ws([hpa("a", 4), hpa("b", 6)])).toEqual([[6, "HorizontalPodAutoscaler/b"]]);
+    expect(ws([hpa("b", 6), hpa("a", 4)])).toEqual([[6, "HorizontalPodAutoscaler/b"]]);
+    expect(ws([hpa("a", 6), hpa("b", 6)])).toEqual([[6, "HorizontalPodAutoscaler/a"]]);
+  });
+
+  it("applies only in its own namespace and only with a target", () => {
+    expect(workloadsFrom([deployment("web", 2, ["100m", "64Mi"]), hpa("a", 6, { metadata: { name: "a", namespace: "other" } })], 1)[0]!.maxReplicas).toBe(2);
+    const index: HpaIndex = new Map();
+    addHpa(index, { kind: "HorizontalPodAutoscaler", metadata: { name: "x" }, spec: { maxReplicas: 3 } });
+    addHpa(index, { kind: "Service", metadata: { name: "y" }, spec: { scaleTargetRef: { name: "web" } } });
+    expect(index.size).toBe(0);
+    addHpa(index, { kind: "HorizontalPodAutoscaler", metadata: { name: "z" }, spec: { scaleTargetRef: { name: "web" } } });
+    expect(index.get("Deployment//web")).toEqual({ min: 1, max: 1, by: "HorizontalPodAutoscaler/z" });
+  });
+
+  it("is not named as the scaler when the Deployment asks for more than its max", () => {
+    const [w] = workloadsFrom([deployment("web", 5, ["100m", "64Mi"]), hpa("a", 3)], 1);
+    expect([w!.replicas, w!.maxReplicas, w!.scaledBy]).toEqual([5, 5, undefined]);
+  });
+
+  it("knows an HPA and KEDA's ScaledObject, not a look-alike", () => {
+    expect(isScaler({ kind: "HorizontalPodAutoscaler" })).toBe(true);
+    expect(isScaler({ kind: "ScaledObject", apiVersion: "keda.sh/v1alpha1" })).toBe(true);
+    expect(isScaler({ kind: "ScaledObject" })).toBe(false);
+    expect(isScaler({ kind: "Deployment" })).toBe(false);
+  });
+});
+
+describe("workloadsFrom's attempt", () => {
+  it("wraps every read with the object's index, autoscalers first, so a caller can skip an unreadable one", () => {
+    const objs: K8sObject[] = [deployment("a", 1, ["100m", "64Mi"]), { kind: "Service", metadata: { name: "s" } }, deployment("b", 1, ["100m", "64Mi"]), { kind: "HorizontalPodAutoscaler", metadata: { name: "h", namespace: "ns" }, spec: { scaleTargetRef: { name: "a" }, maxReplicas: 4 } }];
+    const seen: number[] = [];
+    const ws = workloadsFrom(objs, 1, (read, i) => {
+      seen.push(i);
+      if (i !== 2) read();
+    });
+    expect(seen).toEqual([3, 0, 2]);
+    expect(ws.map((w) => [w.name, w.maxReplicas])).toEqual([["a", 4]]);
   });
 });

@@ -65,6 +65,42 @@ export function workload(name: string, o: WorkloadOpts): K8sObject {
   };
 }
 
+export type UserKind = "Job" | "CronJob" | "DaemonSet" | "Pod";
+
+/**
+ * A compliant workload of a kind rightsize does not render, as a user adds one beside the stack (a report
+ * CronJob, a node agent): the same pod defaults, no rightsize annotations. Its one container is `main`.
+ */
+export function userWorkload(kind: UserKind, name: string): K8sObject {
+  const labels = { "app.kubernetes.io/name": name };
+  const spec = {
+    securityContext: { runAsNonRoot: true, runAsUser: 10001, seccompProfile: { type: "RuntimeDefault" } },
+    automountServiceAccountToken: false,
+    ...(kind === "DaemonSet" || kind === "Pod" ? {} : { restartPolicy: "Never" }),
+    containers: [container("main", "registry.example.com/tools/report:2.1.0", { req: ["50m", "64Mi"], lim: ["200m", "128Mi"] })],
+  };
+  const template = { metadata: { labels }, spec };
+  const metadata = { name, namespace: NS, labels };
+  switch (kind) {
+    case "Pod":
+      return { apiVersion: "v1", kind, metadata, spec };
+    case "Job":
+      return { apiVersion: "batch/v1", kind, metadata, spec: { template } };
+    case "CronJob":
+      return { apiVersion: "batch/v1", kind, metadata, spec: { schedule: "0 3 * * *", jobTemplate: { spec: { template } } } };
+    case "DaemonSet":
+      return { apiVersion: "apps/v1", kind, metadata, spec: { selector: { matchLabels: labels }, template } };
+  }
+}
+
+/** The baseline plus a user's workload of another kind, edited: `edit(podSpec, its container)`. */
+export function withUser(kind: UserKind, name: string, edit: (spec: any, c: any) => void): K8sObject[] {
+  const o = userWorkload(kind, name);
+  const spec = kind === "Pod" ? o.spec : kind === "CronJob" ? o.spec.jobTemplate.spec.template.spec : o.spec.template.spec;
+  edit(spec, spec.containers[0]);
+  return [...baseline(), o];
+}
+
 export function service(name: string, component: string, port: number): K8sObject {
   return {
     apiVersion: "v1",
@@ -80,6 +116,16 @@ export function pdb(name: string, component: string): K8sObject {
     kind: "PodDisruptionBudget",
     metadata: { name, namespace: NS },
     spec: { maxUnavailable: 1, selector: { matchLabels: { "app.kubernetes.io/name": component, "app.kubernetes.io/instance": name } } },
+  };
+}
+
+/** The platform's namespace-wide default deny: every pod is selected, no ingress allowed. */
+export function defaultDeny(): K8sObject {
+  return {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "NetworkPolicy",
+    metadata: { name: "default-deny-ingress", namespace: NS },
+    spec: { podSelector: {}, policyTypes: ["Ingress"] },
   };
 }
 
@@ -134,6 +180,7 @@ export function baseline(): K8sObject[] {
   const app = "registry.example.com/rightsize/app:1.0.0";
   return [
     quota(DEV_BUDGET),
+    defaultDeny(),
     workload("web", {
       replicas: 2,
       component: "web",
@@ -160,12 +207,12 @@ export function baseline(): K8sObject[] {
     workload("celery-worker", {
       component: "celery-worker",
       tuning: { worker_concurrency: 4, worker_max_memory_per_child: 307200, task_time_limit: 3600, task_soft_time_limit: 3300, visibility_timeout: 4200 },
-      containers: [container("worker", app, { req: ["1", "1Gi"], lim: ["2500m", "2Gi"] })],
+      containers: [container("worker", app, { req: ["1", "1Gi"], lim: ["2500m", "2Gi"] }, { command: ["celery", "--app", "app", "worker"], livenessProbe: execProbe("celery-probe", "liveness") })],
     }),
     workload("celery-beat", {
       component: "celery-beat",
       strategy: { type: "Recreate" },
-      containers: [container("beat", app, { req: ["50m", "128Mi"], lim: ["500m", "256Mi"] })],
+      containers: [container("beat", app, { req: ["50m", "128Mi"], lim: ["500m", "256Mi"] }, { command: ["celery", "--app", "app", "beat"], livenessProbe: execProbe("celery-probe", "beat") })],
     }),
     workload("playwright", {
       component: "playwright",

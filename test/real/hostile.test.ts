@@ -132,7 +132,7 @@ const CASES: Case[] = [
 
 function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render.ts"), stack, "--out", join(dir, "out")], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", join(dir, "out")], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += String(d)));

@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse, stringify } from "yaml";
-import { credentialPaths } from "../../config/credentials";
+import { credentialPaths } from "../../components/registry";
 import { ROOT, runTool, REGISTER } from "../helpers/run";
 
 /** Every credential in a stack file: plain values under password/masterKey keys, and `secure:` ciphertexts. */

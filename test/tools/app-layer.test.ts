@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { missingSecretsNote } from "../../tools/cli";
-import { readStackFile } from "../../tools/stackfile";
+import { missingSecretsNote } from "../../tools/harness/cli";
+import { readStackFile } from "../../tools/harness/stackfile";
 import { ROOT, runTool, stackDir } from "../helpers/run";
 
 interface W {

@@ -6,7 +6,7 @@ import type { StackConfig } from "../../config/schema";
 import { parsePgMemory, parseRedisMemory } from "../../model/native-units";
 import { formatMemory, showCpu, showMemory, toBytes, toMillicores } from "../../model/quantity";
 import { bytes, millicores } from "../../model/units";
-import type { Plan, PlanWorkload } from "../build-plan";
+import type { Plan, PlanWorkload } from "../capacity/build-plan";
 import { type ConfigChange, changesOf } from "./config-edit";
 import { type ContainerProposal, type ContainerUsage, type Decision, historySeconds, proposeContainer, type Resources, type Strategy } from "./strategy";
 import { usageNotes } from "./notes";

@@ -8,7 +8,7 @@ import { formatIssue } from "../../config/issues";
 import { rawStackFrom } from "../../config/raw";
 import type { StackConfig } from "../../config/schema";
 import { formatCpu, formatMemory } from "../../model/quantity";
-import type { StackFile } from "../stackfile";
+import type { StackFile } from "../harness/stackfile";
 import type { Resources } from "./strategy";
 import { editYamlLines } from "./yaml-edit";
 

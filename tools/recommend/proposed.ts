@@ -3,8 +3,8 @@
 // current stack and queries Prometheus; then it reads {file, given, policyConfigPath, packPort} on stdin,
 // runs plan's exchange on the parent's policy pack (the same pack, configured again as the CLI would) and
 // writes {code, plan?} on stdout. Config problems go to stderr, as plan prints them.
-import { EXIT } from "../cli";
-import { attachPolicyPack } from "../pack-process";
+import { EXIT } from "../harness/cli";
+import { attachPolicyPack } from "../harness/pack-process";
 import { exitCodeOf, planStack } from "../plan";
 
 async function readStdin(): Promise<string> {
@@ -15,7 +15,7 @@ async function readStdin(): Promise<string> {
 
 async function proposed(): Promise<void> {
   // Warm the SDK while the parent works.
-  const warm = import("../program");
+  const warm = import("../harness/program");
   const input = JSON.parse(await readStdin()) as { file?: Parameters<typeof planStack>[1]; given: Parameters<typeof planStack>[2]; policyConfigPath?: string; packPort: number };
   if (!input.file) {
     process.stdout.write(JSON.stringify({ code: EXIT.ok }));

@@ -2,8 +2,8 @@
 import { formatMemory, showCpu, showMemory } from "../../model/quantity";
 import type { Totals } from "../../model/reservations";
 import { bytes } from "../../model/units";
-import type { Plan } from "../build-plan";
-import { bar, showPercent } from "../report";
+import type { Plan } from "../capacity/build-plan";
+import { bar, showPercent } from "../plan/report";
 import type { Recommendation, ResourcesJson, WorkloadRecommendation } from "./build";
 
 const cpu = showCpu;

@@ -4,7 +4,7 @@ import {
   celeryDbConnections,
   concurrency,
   cpuConcurrency,
-  explainConcurrency,
+  concurrencyOf,
   maxMemoryPerChild,
   memoryConcurrency,
   poolSettings,
@@ -42,7 +42,7 @@ describe("worker_concurrency", () => {
     const p = pool(pool003);
     expect(memoryConcurrency(p)).toBe(8);
     expect(concurrency(p)).toBe(8);
-    expect(explainConcurrency(p)).toBe("min(floor(2500m x 4) = 10, (1887436 KiB - 102400 KiB parent) / 204800 KiB per child = 8) = 8");
+    expect(concurrencyOf(p).why).toBe("min(floor(2500m x 4) = 10, (1887436 KiB - 102400 KiB parent) / 204800 KiB per child = 8) = 8");
   });
 
   it("the pool defaults (1 CPU / 1Gi, I/O) give 4", () => {

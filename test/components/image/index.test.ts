@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AppImage } from "../../../components/image";
-import { placeholderDigest, repositoryOf, UNBUILT_DIGEST } from "../../../components/image/offline";
-import type { Registered } from "../../../tools/program";
-import { appImageReport } from "../../../tools/build-plan";
+import { placeholderDigest, repositoryOf, UNBUILT_DIGEST } from "../../../tools/harness/offline";
+import type { Registered } from "../../../tools/harness/program";
+import { appImageReport } from "../../../tools/capacity/build-plan";
 import { collect, useMocks } from "../../helpers/mocks";
 import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 

@@ -15,11 +15,11 @@ describe("Redis under mocks", () => {
   beforeAll(async () => {
     useMocks();
     const b = REDIS.broker;
-    broker = (await collect(() => new Redis(b.name, { namespace: "ns", config: valid().redis.broker, image, secretName: b.secret, passwordKey: b.passwordKey }))).objects;
+    broker = (await collect(() => new Redis(b.name, { namespace: "ns", config: valid().redis.broker, image, secretName: b.secret, passwordKey: b.passwordKey, configKey: "redis.broker" }))).objects;
     const withCache = valid(set(baseValues(), "redis.cache", { password: DEV_SECRETS.redisCache }));
-    cache = (await collect(() => new Redis(REDIS.cache.name, { namespace: "ns", config: withCache.redis.cache!, image }))).objects;
+    cache = (await collect(() => new Redis(REDIS.cache.name, { namespace: "ns", config: withCache.redis.cache!, image, configKey: "redis.cache" }))).objects;
     const sharedCfg = valid(set(baseValues(), "redis.broker.role", "shared")).redis.broker;
-    shared = (await collect(() => new Redis("redis-shared", { namespace: "ns", config: sharedCfg, image }))).objects;
+    shared = (await collect(() => new Redis("redis-shared", { namespace: "ns", config: sharedCfg, image, configKey: "redis.broker" }))).objects;
   });
   afterAll(() => warn.mockRestore());
   const sts = (objs: K8sObject[], name: string) => find(objs, "StatefulSet", name);

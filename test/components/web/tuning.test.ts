@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cpuBoundWorkers, derivedWorkers, gunicornSettings, memoryBoundWorkers, renderGunicornConf, terminationGracePeriod } from "../../../components/web/tuning";
+import { cpuBoundWorkers, gunicornSettings, workerCount, memoryBoundWorkers, renderGunicornConf, terminationGracePeriod } from "../../../components/web/tuning";
 import { bytes, millicores, MiB, seconds } from "../../../model/units";
 import { baseValues, set, valid } from "../../helpers/stack";
 
@@ -33,12 +33,12 @@ describe("gunicorn workers", () => {
   it("is bounded by memory when workers are fat (000's 1 GiB problem)", () => {
     const w = valid(set(set(baseValues(), "web.resources.limits.cpu", "2"), "web.gunicorn.workerMemory", "250Mi")).web;
     // 2 CPU would allow 5; (512Mi - 64Mi) / 250Mi allows 1
-    expect(derivedWorkers(w)).toBe(1);
+    expect(workerCount(w)).toEqual({ value: 1, why: "min(2 x 2 + 1 = 5, (512Mi - 64Mi) / 250Mi = 1) = 1" });
   });
 
   it("follows a memory limit change", () => {
     const w = valid(set(set(baseValues(), "web.resources.limits", { cpu: "2", memory: "1Gi" }), "web.resources.requests.memory", "512Mi")).web;
-    expect(derivedWorkers(w)).toBe(4);
+    expect(workerCount(w).value).toBe(4);
   });
 
   it("honours a worker override that fits", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { UsageError } from "../../../tools/cli";
+import { UsageError } from "../../../tools/harness/cli";
 import { emptyNamespaceMessage, parseRecommendArgs, prometheusUrlProblem } from "../../../tools/recommend";
 import { type Answers, QUERY_NAMES } from "../../../tools/recommend/prometheus";
 
