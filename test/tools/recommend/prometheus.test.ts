@@ -14,7 +14,11 @@ describe("queries", () => {
       'max by (namespace, pod, container) (quantile_over_time(0.95, rate(container_cpu_usage_seconds_total{namespace="rightsize",container!="",container!="POD"}[5m])[7d:1m]))',
     );
     expect(q.memory).toBe('max by (namespace, pod, container) (max_over_time(container_memory_working_set_bytes{namespace="rightsize",container!="",container!="POD"}[7d]))');
-    expect(q.oom).toContain('kube_pod_container_status_last_terminated_reason{namespace="rightsize",reason="OOMKilled"}[7d]');
+    // A kill inside the window: the reason is OOMKilled while the restart counter rises.
+    expect(q.oom).toBe(
+      'max by (namespace, pod, container) (max_over_time((max by (namespace, pod, container) (kube_pod_container_status_last_terminated_reason{namespace="rightsize",reason="OOMKilled"}) ' +
+        'and on (namespace, pod, container) (increase(kube_pod_container_status_restarts_total{namespace="rightsize"}[5m]) > 0))[7d:1m]))',
+    );
     expect(queries("a", 36 * 3600, 99).cpu).toContain("quantile_over_time(0.99,");
     expect(queries("a", 36 * 3600, 99).memory).toContain("[36h]");
   });
