@@ -279,7 +279,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   it("bad flags exit 2: a URL without a scheme, --min-history longer than --window", () => {
     const url = runTool("recommend", ["prod", "--prometheus", "not-a-url"]);
     expect(url.code).toBe(2);
-    expect(url.stderr).toContain('--prometheus: "not-a-url" is not a URL; give one with its scheme');
+    expect(url.stderr).toContain('--prometheus: "not-a-url" is not a URL; give one such as http://prometheus.monitoring:9090');
     const hist = runTool("recommend", ["prod", "--prometheus", prom.url, "--window", "1d", "--min-history", "2d"]);
     expect(hist.code).toBe(2);
     expect(hist.stderr).toContain("--min-history 2d is longer than --window 1d");

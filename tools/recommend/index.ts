@@ -40,19 +40,6 @@ export interface RecommendArgs {
   allowCountChanges: boolean;
 }
 
-/** An http(s) URL with a host, or the reason it is not one. */
-export function prometheusUrlProblem(url: string): string | undefined {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return `--prometheus: ${JSON.stringify(url)} is not a URL; give one with its scheme, e.g. http://prometheus.monitoring:9090`;
-  }
-  if (u.protocol !== "http:" && u.protocol !== "https:") return `--prometheus: ${JSON.stringify(url)} is not an http(s) URL (scheme ${u.protocol.replace(/:$/, "")})`;
-  if (!u.hostname) return `--prometheus: ${JSON.stringify(url)} names no host`;
-  return undefined;
-}
-
 export function parseRecommendArgs(argv: string[]): RecommendArgs {
   const { rest, placeholderSecrets } = takePlaceholderFlag(argv);
   const take = (flag: string): string | undefined => {
@@ -90,8 +77,6 @@ export function parseRecommendArgs(argv: string[]): RecommendArgs {
   if (badUrl) throw new UsageError(`--prometheus: ${JSON.stringify(prometheus)} ${badUrl}\n${USAGE}`);
   if (prometheus !== undefined && usageFile !== undefined) throw new UsageError(`give one of --prometheus <url> and --usage <file>, not both\n${USAGE}`);
   if (prometheus === undefined && usageFile === undefined && !printQueries) throw new UsageError(`give --prometheus <url> or --usage <file>\n${USAGE}`);
-  const badUrl = prometheus !== undefined ? prometheusUrlProblem(prometheus) : undefined;
-  if (badUrl) throw new UsageError(badUrl);
   return {
     stack: args[0]!,
     source: usageFile !== undefined ? { usageFile } : { prometheus: prometheus ?? "" },

@@ -1,14 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { UsageError } from "../../../tools/harness/cli";
-import { emptyNamespaceMessage, parseRecommendArgs, prometheusUrlProblem } from "../../../tools/recommend";
-import { type Answers, QUERY_NAMES } from "../../../tools/recommend/prometheus";
+import { emptyNamespaceMessage, parseRecommendArgs } from "../../../tools/recommend";
+import { type Answers, prometheusUrlProblem, QUERY_NAMES } from "../../../tools/recommend/prometheus";
 
 describe("recommend's flags", () => {
   it("a --prometheus without a scheme, or not http(s), is a usage error (exit 2)", () => {
     expect(() => parseRecommendArgs(["prod", "--prometheus", "not-a-url"])).toThrow(UsageError);
-    expect(() => parseRecommendArgs(["prod", "--prometheus", "prometheus:9090"])).toThrow(/not an http\(s\) URL/);
+    expect(() => parseRecommendArgs(["prod", "--prometheus", "prometheus:9090"])).toThrow(/is not an http:\/\/ or https:\/\/ URL; did you mean http:\/\/prometheus:9090\?/);
     expect(prometheusUrlProblem("http://127.0.0.1:9090")).toBeUndefined();
-    expect(prometheusUrlProblem("not-a-url")).toBe('--prometheus: "not-a-url" is not a URL; give one with its scheme, e.g. http://prometheus.monitoring:9090');
+    expect(prometheusUrlProblem("not-a-url")).toBe("is not a URL; give one such as http://prometheus.monitoring:9090");
   });
   it("--min-history longer than --window is a usage error", () => {
     expect(() => parseRecommendArgs(["prod", "--usage", "u.json", "--window", "1d", "--min-history", "2d"])).toThrow("--min-history 2d is longer than --window 1d");
