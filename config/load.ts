@@ -65,5 +65,7 @@ export function loadStackConfig(rules: StackRules): StackConfig {
   const typos: ConfigIssue[] = namespaceTypos(Object.keys(pulumi.runtime.allConfig()), NAMESPACE);
   const result = parseStackConfig(raw, rules);
   if (!result.ok || typos.length > 0) throw new StackConfigError(new ConfigError(file, [...typos, ...(result.ok ? [] : result.issues)]));
+  // Keys that have no effect: Pulumi warnings (the CLI and the offline tools show them), not errors.
+  for (const w of rules.warnings?.(result.config, raw) ?? []) pulumi.log.warn(`${file}: ${w}`);
   return result.config;
 }

@@ -69,8 +69,8 @@ function fromZod(i: Issue, root: z.ZodType, prefix: readonly PropertyKey[] = [])
     case "invalid_value":
       return [issue(key, `must be one of ${i.values.map((v) => JSON.stringify(v)).join(", ")}`, input)];
     default:
-      // A rule about a missing key carries no value to show.
-      return input === undefined ? [issue(key, i.message)] : [issue(key, i.message, input)];
+      // A rule about a missing key carries no value to show (YAML's empty `key:` is null, and as missing).
+      return input === undefined || i.message === "is required" ? [issue(key, i.message)] : [issue(key, i.message, input)];
   }
 }
 

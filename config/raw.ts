@@ -21,6 +21,8 @@ export type StackCheck = (c: StackConfig, raw: RawStack) => ConfigIssue[];
 export interface StackRules {
   readonly checks: readonly StackCheck[];
   readonly credentials: (values: Record<string, unknown>) => string[];
+  /** Keys the stack file sets that have no effect, as messages naming each; logged as warnings. */
+  readonly warnings?: (c: StackConfig, raw: RawStack) => string[];
 }
 
 export const NAMESPACE = "rightsize";

@@ -1,8 +1,8 @@
 // Pod parts every Celery client shares (web, beat, worker pools): the settings module on PYTHONPATH and
 // the broker password from its Secret; workers also get the database. Pure: plain Kubernetes shapes.
 import { REDIS } from "../shared/endpoints";
-import { databaseEnv, type EnvVar, fromSecret } from "../shared/env";
-import { CONFIG_DIR, PASSWORD_ENV } from "./module";
+import { DATABASE_ENV_NAMES, databaseEnv, type EnvVar, envNames, fromSecret } from "../shared/env";
+import { CONFIG_DIR, PASSWORD_ENV, PLAYWRIGHT_URL_ENV, POOL_ENV, REMAP_SIGTERM_ENV } from "./module";
 
 export interface Volume {
   name: string;
@@ -38,6 +38,11 @@ export function clientMount(): VolumeMount {
 }
 
 export { databaseEnv, type EnvVar };
+
+/** What a worker pool's pods get (worker.ts builds them): a pool's `env` may not set these. */
+export const WORKER_ENV_NAMES: readonly string[] = [POOL_ENV, REMAP_SIGTERM_ENV, ...envNames(clientEnv()), ...DATABASE_ENV_NAMES, PLAYWRIGHT_URL_ENV];
+/** What beat's pod gets (beat.ts): the client variables only. */
+export const BEAT_ENV_NAMES: readonly string[] = envNames(clientEnv());
 
 /** Plain variables from stack config, after the derived ones so `$(NAME)` may refer to them. */
 export function plainEnv(env: Record<string, string>): EnvVar[] {

@@ -23,6 +23,10 @@ export const LOAD_LINE = `app.config_from_object("${MODULE}")`;
 export const POOL_ENV = "RIGHTSIZE_CELERY_POOL";
 /** Environment variable carrying the broker password (from the broker's Secret). */
 export const PASSWORD_ENV = "REDIS_PASSWORD";
+/** Set with a soft-shutdown window: SIGTERM starts Celery's cold shutdown. */
+export const REMAP_SIGTERM_ENV = "REMAP_SIGTERM";
+/** The browser service's connect URL, given to worker pools when the browser service runs. */
+export const PLAYWRIGHT_URL_ENV = "RIGHTSIZE_PLAYWRIGHT_URL";
 
 export type Py = string | number | boolean | Py[] | { [k: string]: Py };
 

@@ -173,20 +173,9 @@ export function celeryDbConnections(config: StackConfig): ConnectionDemand[] {
   });
 }
 
-/** Variables the components set on Celery pods; the stack's `env` may not redefine them. */
-export const DERIVED_ENV = [
-  "RIGHTSIZE_CELERY_POOL", "REDIS_PASSWORD", "PYTHONPATH", "REMAP_SIGTERM", "RIGHTSIZE_PLAYWRIGHT_URL",
-  "POSTGRES_HOST", "POSTGRES_PORT", "POSTGRES_USER", "POSTGRES_PASSWORD", "POSTGRES_DB", "DATABASE_URL",
-  "RIGHTSIZE_DB_POOL_SIZE", "RIGHTSIZE_DB_MAX_OVERFLOW",
-];
-
-function checkEnv(key: string, env: Record<string, string>): ConfigIssue[] {
-  return DERIVED_ENV.filter((n) => n in env).map((n) => issue(`${key}.env.${n}`, "is set by rightsize; remove it from env (see the README's Celery section)", env[n]));
-}
-
 function checkPool(name: string, p: CeleryPoolConfig): ConfigIssue[] {
   const key = `celery.workers.${name}`;
-  const out: ConfigIssue[] = checkEnv(key, p.env);
+  const out: ConfigIssue[] = [];
   const limit = p.resources.limits.memory;
   const budget = memoryBudgetKiB(limit);
   const parent = kib(p.parentMemory);
@@ -295,7 +284,6 @@ export function checkCelery(c: CeleryConfig | undefined): ConfigIssue[] {
     ...checkVisibility(c),
     ...checkDefaultQueue(c),
     ...checkBeat(c),
-    ...checkEnv("celery.beat", c.beat.env),
   ];
 }
 

@@ -11,7 +11,7 @@ import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
 import { podDisruptionBudget } from "../shared/wiring";
 import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
-import { POOL_ENV, probeCommand, STATE_DIR } from "./module";
+import { POOL_ENV, probeCommand, REMAP_SIGTERM_ENV, STATE_DIR } from "./module";
 import { scaledObject } from "./scaler";
 import { maxReplicas, type PoolSettings, terminationGracePeriod } from "./tuning";
 import { configHash as sha256, podTemplate, workload } from "../shared/workload";
@@ -77,7 +77,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       { name: POOL_ENV, value: poolName },
       // With a soft-shutdown window, SIGTERM must start Celery's cold shutdown, which (>= 5.5) first gives
       // running tasks worker_soft_shutdown_timeout seconds, then cancels and requeues them.
-      ...(p.softShutdownWindow !== undefined ? [{ name: "REMAP_SIGTERM", value: "SIGQUIT" }] : []),
+      ...(p.softShutdownWindow !== undefined ? [{ name: REMAP_SIGTERM_ENV, value: "SIGQUIT" }] : []),
       ...clientEnv(),
       ...(a.database ? databaseEnv(p.database) : []),
       ...a.extraEnv,

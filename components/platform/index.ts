@@ -8,12 +8,13 @@ import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
 import { Redis } from "../redis";
 import { MEILISEARCH, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
-import { Celery, clientEnv, clientMount, clientVolume } from "../celery";
+import { Celery, clientMount, clientVolume } from "../celery";
 import { CELERY_NAME } from "../celery/descriptor";
+import { PLAYWRIGHT_URL_ENV } from "../celery/module";
 import { ExtraService } from "../extras";
 import { AppImage } from "../image";
 import { PlaywrightService } from "../playwright";
-import { databaseEnv } from "../shared/env";
+import { webClientEnv } from "./checks";
 import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
@@ -82,20 +83,19 @@ export class Platform extends pulumi.ComponentResource {
       this.playwright = new PlaywrightService(PLAYWRIGHT.name, { namespace: ns, config: c.playwright, image: c.images.playwright, dependsOn: ready }, { parent: this });
     }
     if (c.celery) {
-      const workerEnv = this.playwright ? [{ name: "RIGHTSIZE_PLAYWRIGHT_URL", value: this.playwright.connectUrl }] : [];
+      const workerEnv = this.playwright ? [{ name: PLAYWRIGHT_URL_ENV, value: this.playwright.connectUrl }] : [];
       this.celery = new Celery(CELERY_NAME, { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
     }
     // Web reaches Postgres with the pool sizes max_connections was checked against. It sends tasks, so it
     // also loads the same Celery settings module and knows the broker password.
-    const dbEnv = databaseEnv(c.web.database);
     const clientOf = this.celery
       ? {
-          env: [...dbEnv, ...clientEnv()],
+          env: webClientEnv(c),
           volumes: [clientVolume(this.celery.configMapName)],
           volumeMounts: [clientMount()],
           podAnnotations: { "rightsize.io/celery-config-sha256": this.celery.clientConfigHash },
         }
-      : { env: dbEnv };
+      : { env: webClientEnv(c) };
     this.web = new WebService("web", { namespace: ns, config: c.web, image: this.image.web, dependsOn: ready, clientOf }, { parent: this });
 
     this.extras = {};

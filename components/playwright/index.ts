@@ -14,7 +14,7 @@ import { containerSecurityContext, type WritableDir, writableDirs } from "../sha
 import { allowIngress, podDisruptionBudget } from "../shared/wiring";
 import { podTemplate, workload } from "../shared/workload";
 import { PLAYWRIGHT as DESCRIPTOR } from "./descriptor";
-import { connectUrl, type PlaywrightSettings, playwrightSettings } from "./tuning";
+import { connectUrl, type PlaywrightSettings, playwrightEnv, playwrightSettings } from "./tuning";
 
 export interface PlaywrightServiceArgs {
   readonly namespace: string;
@@ -63,12 +63,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
     const liveness: Probe = { ...http, periodSeconds: seconds(20), timeoutSeconds: seconds(10), failureThreshold: 3 };
 
     const env = [
-      { name: "PORT", value: String(PLAYWRIGHT.port) },
-      { name: "HOST", value: "0.0.0.0" },
-      { name: "NODE_OPTIONS", value: s.NODE_OPTIONS },
-      { name: "CONCURRENT", value: String(s.CONCURRENT) },
-      { name: "QUEUED", value: String(s.QUEUED) },
-      { name: "TIMEOUT", value: String(s.TIMEOUT) },
+      ...playwrightEnv(s),
       ...Object.entries(c.env).map(([k, val]) => ({ name: k, value: val })),
     ];
 

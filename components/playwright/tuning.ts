@@ -5,6 +5,7 @@ import type { PlaywrightConfig } from "../../config/schema/playwright";
 import { type Bytes, bytes, MiB } from "../../model/units";
 import type { UsageAccount } from "../../model/usage";
 import { PLAYWRIGHT } from "../shared/endpoints";
+import { type EnvVar, envNames, envOverrides } from "../shared/env";
 
 /** Settings keyed as the service takes them: its environment variables, and Chromium's flags as `args`. */
 export interface PlaywrightSettings {
@@ -98,8 +99,17 @@ export function connectUrl(s: PlaywrightSettings, namespace?: string): string {
   return `ws://${host}:${PLAYWRIGHT.port}/chromium/playwright?timeout=${s.TIMEOUT}&launch=${launch}`;
 }
 
-/** Environment variables the component sets; the stack's `env` may not override them. */
-export const DERIVED_ENV = ["NODE_OPTIONS", "CONCURRENT", "QUEUED", "TIMEOUT", "PORT", "HOST"] as const;
+/** The variables the component sets (index.ts puts them before the stack's `env`, which may not set them). */
+export function playwrightEnv(s: PlaywrightSettings): EnvVar[] {
+  return [
+    { name: "PORT", value: String(PLAYWRIGHT.port) },
+    { name: "HOST", value: "0.0.0.0" },
+    { name: "NODE_OPTIONS", value: s.NODE_OPTIONS },
+    { name: "CONCURRENT", value: String(s.CONCURRENT) },
+    { name: "QUEUED", value: String(s.QUEUED) },
+    { name: "TIMEOUT", value: String(s.TIMEOUT) },
+  ];
+}
 
 export function explainSessions(c: PlaywrightConfig): string {
   const m = c.resources.limits.memory;
@@ -143,9 +153,7 @@ export function checkPlaywright(c: PlaywrightConfig | undefined): ConfigIssue[] 
   } else if (c.maxConcurrentSessions !== undefined && c.maxConcurrentSessions > sessionsThatFit(c)) {
     out.push(issue("playwright.maxConcurrentSessions", `${c.maxConcurrentSessions} sessions do not fit: ${explainSessions(c)}`, c.maxConcurrentSessions));
   }
-  for (const name of DERIVED_ENV) {
-    if (name in c.env) out.push(issue(`playwright.env.${name}`, `is derived by rightsize; set the playwright keys instead (see the README)`, c.env[name]));
-  }
+  out.push(...envOverrides("playwright.env", c.env, envNames(playwrightEnv(playwrightSettings(c))), "derived from the playwright keys"));
   return out;
 }
 

@@ -139,7 +139,11 @@ export function checkRedis(r: RedisInstanceConfig, key: string, isCeleryBroker: 
       ),
     );
   }
-  if (maxmemory < MiB) {
+  if (o.maxmemory !== undefined && o.maxmemory < MiB) {
+    // Redis reads 0 as no limit: it would grow until the kernel kills the container instead of refusing writes.
+    const why = o.maxmemory === 0 ? "0 is no limit to Redis, so the container would be OOM-killed instead of Redis applying its policy" : "less than 1mb leaves no room for data";
+    out.push(issue(`${key}.settings.maxmemory`, `${why}; set at least 1mb or leave it unset (derived from limits.memory)`, formatRedisMemory(o.maxmemory)));
+  } else if (maxmemory < MiB) {
     out.push(issue(`${key}.resources.limits.memory`, `leaves maxmemory ${maxmemory} bytes, less than 1mb`, formatMemory(r.resources.limits.memory)));
   }
   return out;

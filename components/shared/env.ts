@@ -1,4 +1,7 @@
-// Environment variables that connect a pod to the data layer. Pure: plain Kubernetes shapes.
+// Environment variables that connect a pod to the data layer, and the one rule for a stack's own `env`
+// against the variables a component sets. Pure: plain Kubernetes shapes.
+import { looksLikeCredential } from "../../config/credentials";
+import { type ConfigIssue, issue } from "../../config/issues";
 import { POSTGRES } from "./endpoints";
 
 export interface EnvVar {
@@ -27,4 +30,25 @@ export function databaseEnv(pool: { poolSize: number; maxOverflow: number }): En
     { name: "RIGHTSIZE_DB_POOL_SIZE", value: String(pool.poolSize) },
     { name: "RIGHTSIZE_DB_MAX_OVERFLOW", value: String(pool.maxOverflow) },
   ];
+}
+
+/** The names of the variables a component builds: each component's one list of what `env` may not set. */
+export const envNames = (env: readonly EnvVar[]): string[] => env.map((e) => e.name);
+
+/** The data-layer variables by name (their values do not matter for the names). */
+export const DATABASE_ENV_NAMES: readonly string[] = envNames(databaseEnv({ poolSize: 0, maxOverflow: 0 }));
+
+/**
+ * A variable in the stack's `env` that the component sets too: Kubernetes keeps both entries and the
+ * later one, the stack's, wins, so it would silently replace a secretKeyRef with a literal or undo a
+ * derived setting. `key` is the env map's path, `setBy` says what sets it.
+ */
+export function envOverrides(key: string, env: Readonly<Record<string, string>>, set: readonly string[], setBy: string): ConfigIssue[] {
+  return set
+    .filter((n) => Object.hasOwn(env, n))
+    .map((n) => {
+      const message = `is set by rightsize (${setBy}); remove it from env`;
+      // A credential's value is never shown back.
+      return looksLikeCredential(n, env[n]!) ? issue(`${key}.${n}`, message) : issue(`${key}.${n}`, message, env[n]);
+    });
 }

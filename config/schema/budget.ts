@@ -9,9 +9,10 @@ import { cpu, memory } from "./common";
 export const budgetSchema = z
   .strictObject({
     nodes: z.number().int().min(1).max(1000),
-    cpu: cpu(),
-    memory: memory(),
-    reserved: z.strictObject({ cpu: cpu(), memory: memory() }),
+    // budgetProblems (below) names a zero node; a zero reserve is a real setting.
+    cpu: cpu({ zero: "allowed" }),
+    memory: memory({ zero: "allowed" }),
+    reserved: z.strictObject({ cpu: cpu({ zero: "allowed" }), memory: memory({ zero: "allowed" }) }),
     maxPods: z.number().int().min(1).max(1000).default(DEFAULT_MAX_PODS),
   })
   .superRefine((b, ctx) => {

@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { DEFAULT_PARENT_MEMORY } from "../../model/celery-memory";
 import { formatMemory } from "../../model/quantity";
-import { envMap, MAX_REPLICAS, memory, replicas, resources, secondsField, unitMemory } from "./common";
+import { dns1123LabelProblem } from "../../model/k8s-rules";
+import { envMap, k8sString, MAX_REPLICAS, memory, replicas, resources, secondsField, size, unitMemory } from "./common";
 
 /** A pool name becomes part of object names (`celery-worker-<pool>`), so it is a short DNS label. */
 const poolName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,38}[a-z0-9])?$/, { error: "must be a DNS label of at most 40 characters" });
@@ -105,7 +106,7 @@ const beatSchema = z.strictObject({
   schedule: z
     .strictObject({
       volume: z.enum(["emptyDir", "persistentVolumeClaim"]).default("emptyDir"),
-      size: memory().prefault("64Mi"),
+      size: size().prefault("64Mi"),
       storageClassName: z.string().min(1).optional(),
     })
     .prefault({}),
@@ -135,6 +136,6 @@ export const celerySchema = z.strictObject({
    */
   defaultQueue: queueName.optional(),
   /** Namespace of the KEDA operator, which must reach the broker to read the queue lengths. */
-  kedaNamespace: z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a namespace name (a DNS label)" }).default("keda"),
+  kedaNamespace: k8sString(dns1123LabelProblem).default("keda"),
 });
 export type CeleryConfig = z.output<typeof celerySchema>;

@@ -1,6 +1,7 @@
 // Building blocks shared by every workload's schema. Pure: zod and our own modules only.
 import { z } from "zod";
 import { formatCpu, formatMemory, tryParseQuantity, toBytes, toMillicores } from "../../model/quantity";
+import { dns1123SubdomainProblem, envVarNameProblem, parseImageReference } from "../../model/k8s-rules";
 import { Secret } from "../secret";
 import { type Bytes, type Millicores, type Seconds, seconds } from "../../model/units";
 
@@ -17,7 +18,17 @@ function milliBytes(text: string): string | undefined {
   return m ? `${JSON.stringify(text)} is ${m[1]} millibytes (m is milli, a thousandth); did you mean "${m[1]}Mi"?` : undefined;
 }
 
-function quantity<T>(kind: string, convert: (s: string) => T) {
+/**
+ * Where zero is meaningless, a zero quantity is refused on the key it was typed on: Kubernetes reads a zero
+ * limit as no limit (so tuning derived from it would be for nothing), and a zero size holds nothing.
+ * The plain parsers (cpu(), memory()) take zero; limits and sizes opt out.
+ */
+export interface QuantityRule {
+  /** The message for a zero, or "allowed". @default "allowed" */
+  zero?: "allowed" | string;
+}
+
+function quantity<T>(kind: string, convert: (s: string) => T, rule: QuantityRule = {}) {
   return z.union([z.string(), z.number()], { error: `must be a Kubernetes ${kind} quantity string such as ${kind === "cpu" ? '"500m" or "2"' : '"512Mi" or "1Gi"'}` })
     .transform((input, ctx): T => {
       const text = typeof input === "number" ? String(input) : input;
@@ -35,6 +46,10 @@ function quantity<T>(kind: string, convert: (s: string) => T) {
         ctx.addIssue({ code: "custom", message: milli, input });
         return z.NEVER;
       }
+      if (parsed.value.num === 0n && rule.zero !== undefined && rule.zero !== "allowed") {
+        ctx.addIssue({ code: "custom", message: rule.zero, input });
+        return z.NEVER;
+      }
       try {
         return convert(text);
       } catch (e) {
@@ -45,9 +60,18 @@ function quantity<T>(kind: string, convert: (s: string) => T) {
 }
 
 /** A CPU quantity (`500m`, `2`, `1.5`) as integer millicores, rounded up like MilliValue(). */
-export const cpu = () => quantity<Millicores>("cpu", toMillicores);
+export const cpu = (rule?: QuantityRule) => quantity<Millicores>("cpu", toMillicores, rule);
 /** A memory quantity (`512Mi`, `1Gi`, `1e9`) as integer bytes, rounded up like Value(). */
-export const memory = () => quantity<Bytes>("memory", toBytes);
+export const memory = (rule?: QuantityRule) => quantity<Bytes>("memory", toBytes, rule);
+/** A request may be zero (the scheduler reserves nothing). */
+export const request = { cpu: () => cpu(), memory: () => memory() };
+/** A volume, emptyDir or buffer size: zero holds nothing (and a claim of zero the API server refuses). */
+export const size = () => memory({ zero: "must be more than zero: nothing fits in it" });
+/** A limit of zero is no limit to Kubernetes; the tuning derives from the limit (`derived: false` for extras). */
+const ZERO_LIMIT = "must be more than zero: Kubernetes reads a zero limit as no limit";
+const LIMIT: QuantityRule = { zero: `${ZERO_LIMIT}, and the tuning is derived from it` };
+export const limit = { cpu: () => cpu(LIMIT), memory: () => memory(LIMIT) };
+export const plainLimit = { cpu: () => cpu({ zero: ZERO_LIMIT }), memory: () => memory({ zero: ZERO_LIMIT }) };
 
 /**
  * The memory one unit costs (a gunicorn worker, a Celery child, a browser session), from which the count
@@ -74,15 +98,14 @@ export interface ResourceDefaults {
  * memory request, an unset request equals the (possibly edited) memory limit.
  */
 export function resources(d: ResourceDefaults) {
-  const pair = (def: { cpu: string; memory: string }) =>
-    z.strictObject({ cpu: cpu().prefault(def.cpu), memory: memory().prefault(def.memory) }).prefault({});
   const requests =
     d.requests.memory === undefined
-      ? z.strictObject({ cpu: cpu().prefault(d.requests.cpu), memory: memory().optional() }).prefault({})
-      : pair({ cpu: d.requests.cpu, memory: d.requests.memory });
+      ? z.strictObject({ cpu: request.cpu().prefault(d.requests.cpu), memory: request.memory().optional() }).prefault({})
+      : z.strictObject({ cpu: request.cpu().prefault(d.requests.cpu), memory: request.memory().prefault(d.requests.memory) }).prefault({});
+  const limits = z.strictObject({ cpu: limit.cpu().prefault(d.limits.cpu), memory: limit.memory().prefault(d.limits.memory) }).prefault({});
   const num = (v: unknown): v is number => typeof v === "number";
   return z
-    .strictObject({ requests, limits: pair(d.limits) })
+    .strictObject({ requests, limits })
     .check(
       z.superRefine(
         (r, ctx) => {
@@ -115,17 +138,16 @@ export function resources(d: ResourceDefaults) {
 }
 export type Resources = z.output<ReturnType<typeof resources>>;
 
-const digest = /@sha256:[0-9a-f]{64}$/;
-const reference = /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[0-9a-f]{64})?$/;
-
-/** Why an image reference is not pinned, or undefined when it is (a tag other than `latest`, or a digest). */
+/**
+ * Why an image reference is not pinned, or undefined when it is (a tag other than `latest`, or a digest).
+ * The grammar is distribution/reference's (model/k8s-rules.ts), which the kubelet parses images with.
+ */
 export function unpinnedReason(ref: string): string | undefined {
-  if (!reference.test(ref)) return "is not an image reference such as registry.example.com/app:1.4.2";
-  if (digest.test(ref)) return undefined;
-  const lastSlash = ref.lastIndexOf("/");
-  const tagAt = ref.indexOf(":", lastSlash + 1);
-  if (tagAt < 0) return "has no tag: pin a version tag or a digest";
-  if (ref.slice(tagAt + 1) === "latest") return "uses the tag `latest`: pin a version tag or a digest";
+  const parsed = parseImageReference(ref);
+  if (typeof parsed === "string") return parsed;
+  if (parsed.digest !== undefined) return undefined;
+  if (parsed.tag === undefined) return "has no tag: pin a version tag or a digest";
+  if (parsed.tag === "latest") return "uses the tag `latest`: pin a version tag or a digest";
   return undefined;
 }
 
@@ -138,8 +160,21 @@ export const pinnedImage = () =>
 /** A URL path for an HTTP probe. */
 export const httpPath = () => z.string().regex(/^\/[\x21-\x7e]*$/, { error: "must be a URL path starting with /" });
 
-export const envMap = () =>
-  z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" }), z.string()).prefault({});
+/** A rule from model/k8s-rules.ts as a zod string check, reported on the key with the value. */
+export const k8sString = (rule: (v: string) => string | undefined) =>
+  z.string().superRefine((v, ctx) => {
+    const why = rule(v);
+    if (why) ctx.addIssue({ code: "custom", message: why, input: v });
+  });
+
+/** A container's variable name, by apimachinery's IsEnvVarName (`MY_ENV.NAME` and `my-env` are valid). */
+export const envName = () => k8sString(envVarNameProblem);
+
+/**
+ * Plain variables. A value is a string: YAML's `8080` or `true` are refused rather than silently turned
+ * into text. Which names rightsize sets, and which values are credentials, are checked per component.
+ */
+export const envMap = () => z.record(envName(), z.string()).prefault({});
 
 /**
  * A credential. Parsed into a Secret that never prints itself; whether prod stores it encrypted is
@@ -150,7 +185,8 @@ export const secretString = (minLength = 12) =>
   z.unknown().transform((v, ctx): Secret => {
     if (typeof v !== "string") {
       // A missing value has nothing to show; anything else shows only a mask.
-      if (v === undefined) ctx.addIssue({ code: "custom", message: "is required" });
+      // YAML's `password:` with nothing after it (null) is as missing as no key at all.
+      if (v === undefined || v === null) ctx.addIssue({ code: "custom", message: "is required" });
       else ctx.addIssue({ code: "custom", message: "must be a string", input: "[secret]" });
       return z.NEVER;
     }
@@ -163,12 +199,10 @@ export const secretString = (minLength = 12) =>
 
 /** A PersistentVolumeClaim template's settings: size and storage class (the cluster default when unset). */
 export const volumeShape = (defaultSize: string) => ({
-  size: memory().prefault(defaultSize),
+  /** A claim's storage request; the API server refuses zero for a claim's storage. */
+  size: size().prefault(defaultSize),
   /** A StorageClass name; unset uses the cluster's default class. */
-  storageClassName: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a StorageClass name (a DNS subdomain)" })
-    .optional(),
+  storageClassName: k8sString(dns1123SubdomainProblem).optional(),
 });
 export const persistentVolume = (defaultSize: string) => z.strictObject(volumeShape(defaultSize)).prefault({});
 export type PersistentVolume = z.output<ReturnType<typeof persistentVolume>>;

@@ -2,12 +2,14 @@
 // services). Same contract as every workload: a pinned image, and resources and probes are required.
 import { z } from "zod";
 import { formatCpu, formatMemory } from "../../model/quantity";
-import { cpu, envMap, httpPath, memory, pinnedImage, replicas, secondsField } from "./common";
+import { configMapKeyProblem, dns1123SubdomainProblem, mountPathProblem, normalMountPath, portNameProblem } from "../../model/k8s-rules";
+import { envMap, envName, httpPath, k8sString, plainLimit, pinnedImage, replicas, request, secondsField, size } from "./common";
 
 const port = () => z.number().int().min(1).max(65535);
-const portName = z.string().regex(/^[a-z0-9]([-a-z0-9]{0,13}[a-z0-9])?$/, { error: "must be a port name (at most 15 characters)" });
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: "must be an environment variable name" });
-const dnsName = z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a Kubernetes object name" });
+const portName = k8sString(portNameProblem);
+/** A Secret's name (a DNS subdomain) and one of its keys, as `secretKeyRef` takes them. */
+const secretName = k8sString(dns1123SubdomainProblem);
+const secretKey = k8sString(configMapKeyProblem);
 
 /** One probe: exactly one of an HTTP path, a TCP check or a command, with its timing. */
 const probeSchema = z
@@ -29,8 +31,8 @@ const probeSchema = z
 export type ExtraProbe = z.output<typeof probeSchema>;
 
 // No defaults: an extra's footprint is whatever its image needs, so the stack file has to say it.
-const pair = () => z.strictObject({ cpu: cpu(), memory: memory() });
-const requiredResources = z.strictObject({ requests: pair(), limits: pair() }).superRefine((r, ctx) => {
+const requiredResources = z
+  .strictObject({ requests: z.strictObject({ cpu: request.cpu(), memory: request.memory() }), limits: z.strictObject({ cpu: plainLimit.cpu(), memory: plainLimit.memory() }) }).superRefine((r, ctx) => {
   if (r.requests.cpu > r.limits.cpu) {
     ctx.addIssue({ code: "custom", path: ["requests", "cpu"], message: `request is larger than limits.cpu ${formatCpu(r.limits.cpu)}`, input: formatCpu(r.requests.cpu) });
   }
@@ -54,7 +56,7 @@ export const extraSchema = z
     probes: z.strictObject({ readiness: probeSchema, liveness: probeSchema, startup: probeSchema.optional() }),
     env: envMap(),
     /** Environment variables from existing Secrets; listed before `env`, so env may use `$(NAME)`. */
-    secretEnv: z.record(envName, z.strictObject({ secret: dnsName, key: z.string().regex(/^[-._a-zA-Z0-9]+$/, { error: "must be a Secret key (letters, digits, - . _)" }) })).prefault({}),
+    secretEnv: z.record(envName(), z.strictObject({ secret: secretName, key: secretKey })).prefault({}),
     /** Its pods may reach the data layer and the browser service. */
     appClient: z.boolean().default(false),
     /** Who may connect: app clients only, any source (an entry point such as a frontend), or nobody. */
@@ -62,7 +64,7 @@ export const extraSchema = z
     uid: z.number().int().min(1).max(2 ** 31 - 1).default(10001),
     readOnlyRootFilesystem: z.boolean().default(true),
     /** emptyDirs where the image writes, path -> size limit. */
-    writableDirs: z.record(z.string().regex(/^\/[^\s]*$/, { error: "must be an absolute path" }), memory()).prefault({ "/tmp": "64Mi" }),
+    writableDirs: z.record(k8sString(mountPathProblem), size()).prefault({ "/tmp": "64Mi" }),
     terminationGracePeriodSeconds: secondsField(0, 3600).prefault(30),
   })
   .superRefine((e, ctx) => {
@@ -71,6 +73,17 @@ export const extraSchema = z
       if (p && p.exec === undefined && p.port === undefined && e.port === undefined) {
         ctx.addIssue({ code: "custom", path: ["probes", name, "port"], message: "is required when the extra has no port", input: undefined });
       }
+    }
+    // Two mounts at one path are refused by the API server (validateVolumeMounts: "must be unique").
+    const seen = new Map<string, string>();
+    for (const dir of Object.keys(e.writableDirs)) {
+      const other = seen.get(normalMountPath(dir));
+      if (other !== undefined) ctx.addIssue({ code: "custom", path: ["writableDirs", dir], message: `is the same mount path as ${other}`, input: dir });
+      else seen.set(normalMountPath(dir), dir);
+    }
+    // A name in both maps is two entries for one variable; the later (env) silently wins in Kubernetes.
+    for (const name of Object.keys(e.env)) {
+      if (name in e.secretEnv) ctx.addIssue({ code: "custom", path: ["env", name], message: "is also in secretEnv; the later entry would silently win, so keep one", input: undefined });
     }
     if (e.port !== undefined && Object.values(e.extraPorts).includes(e.port)) {
       ctx.addIssue({ code: "custom", path: ["extraPorts"], message: `repeats port ${e.port}`, input: e.extraPorts });

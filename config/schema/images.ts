@@ -1,12 +1,15 @@
 import { z } from "zod";
+import { parseImageReference } from "../../model/k8s-rules";
 import { pinnedImage, secretString } from "./common";
 
 // A repository to push to: registry host (optionally with port) and path, without a tag or digest.
-const repository = z
-  .string()
-  .regex(/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+$/, {
-    error: "must be a repository such as registry.example.com/team/app, without a tag or digest",
-  });
+const repository = z.string().superRefine((repo, ctx) => {
+  // distribution/reference's name grammar (model/k8s-rules.ts), with a registry and no tag or digest.
+  const ref = parseImageReference(repo);
+  if (typeof ref === "string" || ref.tag !== undefined || ref.digest !== undefined || !repo.includes("/")) {
+    ctx.addIssue({ code: "custom", message: "must be a repository such as registry.example.com/team/app, without a tag or digest", input: repo });
+  }
+});
 /** A Dockerfile stage name (`FROM ... AS <name>`), which is also used as the pushed tag. */
 const target = z.string().regex(/^[a-z0-9][a-z0-9._-]{0,127}$/, { error: "must be a Dockerfile stage name (lower case, digits, . _ -)" });
 

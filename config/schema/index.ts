@@ -1,6 +1,8 @@
 // The one schema for a whole stack: `rightsize:<key>` in Pulumi.<stack>.yaml, one key per concern.
 import { z } from "zod";
+import { dns1123LabelProblem, systemNamespaceProblem } from "../../model/k8s-rules";
 import { budgetSchema } from "./budget";
+import { k8sString } from "./common";
 import { celerySchema } from "./celery";
 import { extrasSchema } from "./extras";
 import { imagesSchema } from "./images";
@@ -13,10 +15,8 @@ import { webSchema } from "./web";
 export const stackSchema = z.strictObject({
   /** dev or prod; defaults from the stack name (prod when it starts with "prod"). */
   environment: z.enum(["dev", "prod"]).optional(),
-  namespace: z
-    .string()
-    .regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label (lower case, digits, '-', at most 63)" })
-    .default("rightsize"),
+  /** A Namespace's name is a DNS label (core/v1 validation.go ValidateNamespaceName), and not the cluster's own. */
+  namespace: k8sString((ns) => dns1123LabelProblem(ns) ?? systemNamespaceProblem(ns)).default("rightsize"),
   nodeBudget: budgetSchema,
   images: imagesSchema,
   web: webSchema.prefault({}),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { memory, resources, secondsField, secretString, volumeShape } from "./common";
+import { resources, secondsField, secretString, size, volumeShape } from "./common";
 
 /** `meilisearch`: one Meilisearch v1 instance; 1 GiB / 1.5 CPU by default (a small platform's size), memory request = limit. */
 export const meilisearchSchema = z
@@ -10,13 +10,13 @@ export const meilisearchSchema = z
     /** MEILI_MASTER_KEY; Meilisearch's production mode needs at least 16 bytes. */
     masterKey: secretString(16),
     /** MEILI_HTTP_PAYLOAD_SIZE_LIMIT: the largest request body (a document batch). */
-    httpPayloadSizeLimit: memory().prefault("100Mi"),
+    httpPayloadSizeLimit: size().prefault("100Mi"),
     /** Override of MEILI_MAX_INDEXING_MEMORY (derived: half the memory limit); checked against the limit. */
-    maxIndexingMemory: memory().optional(),
+    maxIndexingMemory: size().optional(),
     /** Override of MEILI_MAX_INDEXING_THREADS (derived: half the CPU limit, at least 1). */
     maxIndexingThreads: z.number().int().min(1).max(1024).optional(),
     /** The disk-backed emptyDir at /tmp, where the indexer spills its sorters. */
-    tmpSize: memory().prefault("1Gi"),
+    tmpSize: size().prefault("1Gi"),
     probes: z
       .strictObject({
         /** Longest start before the startup probe gives up: a dump import happens before /health answers. */

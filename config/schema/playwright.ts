@@ -1,7 +1,7 @@
 // `playwright`: the browser service (images.playwright). Rules that need the derivation (heap share,
 // sessions that fit) live in components/playwright/tuning.ts.
 import { z } from "zod";
-import { envMap, httpPath, memory, replicas, resources, secondsField, unitMemory } from "./common";
+import { envMap, httpPath, memory, replicas, resources, secondsField, size, unitMemory } from "./common";
 
 export const playwrightSchema = z.strictObject({
   enabled: z.boolean().default(true),
@@ -24,7 +24,7 @@ export const playwrightSchema = z.strictObject({
   shm: z
     .strictObject({
       mode: z.enum(["disable", "memory"]).default("disable"),
-      size: memory().prefault("64Mi"),
+      size: size().prefault("64Mi"),
     })
     .prefault({}),
   /** Block images, audio and video (Chromium flags), for bandwidth and renderer memory. */

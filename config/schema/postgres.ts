@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parsePgMemory, PG_MEMORY_HELP } from "../../model/native-units";
 import type { Bytes } from "../../model/units";
-import { memory, resources, secondsField, secretString, volumeShape } from "./common";
+import { resources, secondsField, secretString, size, volumeShape } from "./common";
 
 /** A memory setting in Postgres' own notation ("384MB"), as bytes. */
 const pgMemory = () =>
@@ -65,7 +65,7 @@ export const postgresSchema = z
       .prefault({}),
     maxConnections: z.number().int().min(10).max(10000).default(100),
     /** The memory-backed /dev/shm (parallel query's dynamic shared memory); counted inside the limit. */
-    shmSize: memory().prefault("128Mi"),
+    shmSize: size().prefault("128Mi"),
     database: identifier("app"),
     username: identifier("app"),
     password: secretString(16),

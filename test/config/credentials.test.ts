@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { environmentOf } from "../../config/credentials";
+import { credentialReason, environmentOf } from "../../config/credentials";
 import { baseValues, PROD_SECRET_KEYS, problems, set } from "../helpers/stack";
 
 describe("credentials", () => {
@@ -28,5 +28,43 @@ describe("credentials", () => {
 
   it("leaves other required keys' message alone", () => {
     expect(problems(set(baseValues(), "nodeBudget", undefined))).toEqual(["nodeBudget: is required"]);
+  });
+
+  it("knows a credential in env by a URL's password or by its name, not by a reference or a number", () => {
+    expect(credentialReason("DATABASE_URL", "postgresql://app:hunter2@db:5432/app")).toBe("a URL with a password");
+    expect(credentialReason("BROKER", "redis://:s3cret@redis:6379/0")).toBe("a URL with a password");
+    for (const name of ["POSTGRES_PASSWORD", "SECRET_KEY", "API_TOKEN", "STRIPE_KEY", "aws.secret-access", "DB_PASSWD", "GCP_CREDENTIALS"]) expect(credentialReason(name, "abc"), name).toBe("its name says it is one");
+    expect(credentialReason("CELERY_BROKER_URL", "redis://:$(REDIS_PASSWORD)@redis-broker:6379/0")).toBeUndefined();
+    expect(credentialReason("API_TOKEN", "$(TOKEN_FROM_SECRET)")).toBeUndefined();
+    expect(credentialReason("TOKEN_TTL", "3600")).toBeUndefined();
+    expect(credentialReason("KEYBOARD", "us")).toBeUndefined();
+    expect(credentialReason("SITE_URL", "https://example.com/a:b@c")).toBeUndefined();
+  });
+
+  const prod = (v: Record<string, unknown>) => set(v, "environment", "prod");
+  it("in prod, a credential in any workload's env must be encrypted, and its value is never shown", () => {
+    let v = prod(set(baseValues(), "web.env", { SENTRY_DSN: "https://key:hunter2@sentry.example.com/1", LOG_LEVEL: "info" }));
+    v = set(v, "playwright", { env: { TOKEN: "browserless-token-1" } });
+    v = set(v, "celery", { workers: { a: { env: { AWS_SECRET_ACCESS_KEY: "abc" } } }, beat: { env: { X_API_KEY: "k" } } });
+    const got = problems(v, "prod", PROD_SECRET_KEYS);
+    expect(got).toEqual([
+      "web.env.SENTRY_DSN: carries a credential (a URL with a password) in plain text; in prod store it encrypted: `pulumi config set --secret --path web.env.SENTRY_DSN <value> -s prod`",
+      "celery.workers.a.env.AWS_SECRET_ACCESS_KEY: carries a credential (its name says it is one) in plain text; in prod store it encrypted: `pulumi config set --secret --path celery.workers.a.env.AWS_SECRET_ACCESS_KEY <value> -s prod`",
+      "celery.beat.env.X_API_KEY: carries a credential (its name says it is one) in plain text; in prod store it encrypted: `pulumi config set --secret --path celery.beat.env.X_API_KEY <value> -s prod`",
+      "playwright.env.TOKEN: carries a credential (its name says it is one) in plain text; in prod store it encrypted: `pulumi config set --secret --path playwright.env.TOKEN <value> -s prod`",
+    ]);
+    expect(got.join("\n")).not.toMatch(/hunter2|browserless-token-1/);
+  });
+
+  it("accepts them encrypted in prod, and in plain text in dev", () => {
+    const v = set(baseValues(), "web.env", { API_TOKEN: "abc" });
+    expect(problems(prod(v), "prod", [...PROD_SECRET_KEYS, "web"])).toEqual([]);
+    expect(problems(v)).toEqual([]);
+  });
+
+  it("reports a variable rightsize sets once, as that, not also as a credential", () => {
+    expect(problems(prod(set(baseValues(), "web.env", { POSTGRES_PASSWORD: "plaintext-prod-password" })), "prod", PROD_SECRET_KEYS)).toEqual([
+      "web.env.POSTGRES_PASSWORD: is set by rightsize (the database and Celery client variables); remove it from env",
+    ]);
   });
 });

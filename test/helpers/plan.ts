@@ -3,9 +3,8 @@
 // to over the Analyzer protocol as the CLI does. Results are memoized per file: several tests read the
 // same plan of the same stack file.
 import { afterAll, beforeAll } from "vitest";
-import { type PlannedStack, planStack } from "../../tools/capacity/plan-stack";
+import { type PlannedStack, planStack, readGivenPolicyConfig } from "../../tools/capacity/plan-stack";
 import { type RunningPack, startPolicyPack } from "../../tools/harness/pack-process";
-import { readPolicyConfigFile } from "../../tools/harness/policy-config";
 import { kubernetesObjects, type ProgramLoader } from "../../tools/harness/program";
 import { runStack } from "../../tools/harness/run-stack";
 import { readStackFile, type StackFile } from "../../tools/harness/stackfile";
@@ -66,7 +65,7 @@ export function usePlanner(): Planner {
       if (!memo.has(key)) {
         const planned = serially(async () => {
           const file = readStack(stack, opts);
-          const given = opts.policyConfig ? readPolicyConfigFile(opts.policyConfig) : {};
+          const given = readGivenPolicyConfig(opts.policyConfig);
           return planStack(pack, file, given, { load: loadProgramAfresh, ...(opts.policyConfig ? { policyConfigPath: opts.policyConfig } : {}) });
         });
         memo.set(key, planned);

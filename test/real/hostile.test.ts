@@ -60,6 +60,12 @@ interface Case {
 }
 
 const huge = "9".repeat(40);
+/** Nine levels of nine aliases: 387 million strings if a parser expanded them. */
+function aliasBomb(): string {
+  const lines = ["  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+  for (const l of "bcdefghi") lines.push(`  ${l}: &${l} [${Array(9).fill(`*${String.fromCharCode(l.charCodeAt(0) - 1)}`).join(", ")}]`);
+  return `config:\n${lines.join("\n")}\n  rightsize:namespace: x\n`;
+}
 const CASES: Case[] = [
   { what: "a GB suffix", edits: [at("web.resources.limits.memory", "1.5GB")], key: "web.resources.limits.memory", shows: '"1.5GB"' },
   { what: "an upper-case K", edits: [at("web.resources.limits.memory", "1K")], key: "web.resources.limits.memory", shows: '"1K"' },
@@ -127,12 +133,31 @@ const CASES: Case[] = [
   { what: "a typo in the namespace (rightsise:web)", edits: [rename("rightsize:web", "rightsise:web")], key: "rightsise:web", shows: 'namespace "rightsise" is not "rightsize", so this key would be ignored (did you mean rightsize:web?)' },
   { what: "keys outside config:", edits: [], raw: DEV_TEXT.replace(/^config:\n/m, "").replace(/^  /gm, ""), key: "Pulumi.dev.yaml", shows: "sit at the top of the file, outside `config:`" },
   { what: "a duplicated key", edits: [], raw: DEV_TEXT.replace("    replicas: 1\n", "    replicas: 1\n    replicas: 3\n"), key: "Pulumi.dev.yaml", shows: `config.rightsize:web.replicas is set twice, at line ${WEB_REPLICAS_LINE} and line ${WEB_REPLICAS_LINE + 1}; keep one of each` },
+  // Round three (issue 19): credentials through env, the cluster's namespaces, zero limits, resource exhaustion.
+  {
+    what: "a plaintext prod credential through web.env",
+    stack: prod,
+    edits: [at("web.env", { POSTGRES_PASSWORD: "plaintext-prod-password", DATABASE_URL: "postgresql://app:plaintext-prod-password@postgres:5432/app" })],
+    key: "web.env.POSTGRES_PASSWORD",
+    shows: "is set by rightsize (the database and Celery client variables); remove it from env",
+  },
+  {
+    what: "a prod credential in an extra's env",
+    stack: prod,
+    edits: [at("extras.firecrawl-api.env.OPENAI_API_KEY", "plaintext-prod-password")],
+    key: "extras.firecrawl-api.env.OPENAI_API_KEY",
+    shows: "carries a credential (its name says it is one) in plain text; in prod store it encrypted: `pulumi config set --secret --path extras.firecrawl-api.env.OPENAI_API_KEY <value> -s prod`",
+  },
+  { what: "the kube-system namespace", edits: [at("namespace", "kube-system")], key: "namespace", shows: "is a namespace the cluster owns" },
+  { what: "a zero CPU request and limit", edits: [at("web.resources.requests.cpu", "0"), at("web.resources.limits.cpu", "0")], key: "web.resources.limits.cpu", shows: "must be more than zero: Kubernetes reads a zero limit as no limit" },
+  { what: "an env value that makes the Deployment too large for etcd", edits: [at("web.env.BLOB", "x".repeat(2 * 1024 * 1024))], key: "Deployment/web", shows: "etcd stores an object of at most 1572864 bytes (1.5 MiB); shorten what the stack file puts in it" },
+  { what: "a YAML alias bomb", edits: [], raw: aliasBomb(), key: "Pulumi.dev.yaml", shows: "not a valid stack file: its aliases expand too far" },
   { what: "a memory limit in millibytes (500m for 500Mi)", edits: [at("web.resources.limits.memory", "500m")], key: "web.resources.limits.memory", shows: '"500m" is 500 millibytes (m is milli, a thousandth); did you mean "500Mi"?' },
 ];
 
-function runRender(dir: string, stack: string): Promise<{ code: number; stdout: string; stderr: string }> {
+function runRender(dir: string, stack: string, out = join(dir, "out")): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", join(dir, "out")], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
+    const p = spawn(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", out], { cwd: dir, env: { ...process.env, NODE_OPTIONS: "" } });
     let stdout = "";
     let stderr = "";
     p.stdout.on("data", (d) => (stdout += String(d)));
@@ -159,5 +184,30 @@ describe("hostile stack configs", () => {
     expect(r.stderr).not.toMatch(/\n\s+at .*:\d+:\d+/);
     expect(r.stderr).not.toContain("internal error");
     expect(r.stderr).not.toMatch(/dev-only-[a-z-]*password|plaintext-prod-password/);
+  });
+
+  it("accepts a YAML merge key inside a workload, as the Pulumi CLI resolves it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-hostile-"));
+    // web's limits merge its requests (`<<: *anchor`) and override both keys: the same values, spelled with a merge.
+    const merged = DEV_TEXT.replace(
+      "      requests:\n        cpu: 100m\n        memory: 256Mi\n      limits:\n        cpu: 500m\n",
+      "      requests: &web-requests\n        cpu: 100m\n        memory: 256Mi\n      limits:\n        <<: *web-requests\n        cpu: 500m\n",
+    );
+    expect(merged).not.toBe(DEV_TEXT);
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), merged);
+    const r = await runRender(dir, "dev");
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^wrote \d+ objects for stack dev/);
+  });
+
+  it.concurrent.each([
+    ["/proc/rightsize-out", "/proc/rightsize-out: cannot use it as the output folder: it is in /proc, a kernel filesystem where rendered files cannot be written"],
+    ["/etc/hostname/out", "/etc/hostname/out: cannot use it as the output folder: /etc/hostname is a file, not a folder"],
+  ])("--out %s exits 2 at once, naming the path and the reason", async (out, message) => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-hostile-"));
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), DEV_TEXT);
+    const r = await runRender(dir, "dev", out);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${message}\n`);
   });
 });

@@ -3,12 +3,12 @@
 // the current and the proposed stack with it. Returns values, throws typed errors (an InputError for a
 // wrong stack or policy config); it prints nothing.
 // Only light modules load up front: the SDK, the program and the gRPC stubs load on the first call.
-import { budgetFromConfig, NODE_BUDGET_POLICY } from "../../policies/lib/budget-config";
+import { BUDGET_CONFIG_SCHEMA, budgetFromConfig, NODE_BUDGET_POLICY } from "../../policies/lib/budget-config";
 import type { K8sObject } from "../../model/k8s";
 import type { AnalyzedResource, Diagnostic, PolicyRun } from "../harness/analyzer";
 import { InputError } from "../harness/errors";
 import { PolicyConfigRejected, type RunningPack } from "../harness/pack-process";
-import type { PolicyConfig } from "../harness/policy-config";
+import { type PolicyConfig, PolicyConfigError, readPolicyConfigFile, validate } from "../harness/policy-config";
 import type { ProgramLoader, ProgramRun } from "../harness/program";
 import { runStack } from "../harness/run-stack";
 import type { StackFile } from "../harness/stackfile";
@@ -30,6 +30,22 @@ export interface PlanOptions {
   policyConfigPath?: string;
   /** How the program's module is loaded (see ProgramLoader); the default requires index.ts. */
   load?: ProgramLoader;
+}
+
+/**
+ * The policy config file plan and recommend are given (`{}` without one), read before the program or the
+ * pack starts. Throws PolicyConfigError naming the file: unreadable, not JSON, a key given twice, a name
+ * the pack does not have, or a budget pin that cannot be a budget. A pin that fails the policy's schema is
+ * left to the pack's schema check, which names it (PolicyConfigInvalid from planStack).
+ */
+export function readGivenPolicyConfig(path: string | undefined): Record<string, PolicyConfig> {
+  if (!path) return {};
+  const given = readPolicyConfigFile(path);
+  // A pin that cannot be a budget is the file's mistake (exit 2), not a violation by the stack (exit 1).
+  const pinned = given[NODE_BUDGET_POLICY]?.properties ?? {};
+  const pin = validate({ type: "object", properties: BUDGET_CONFIG_SCHEMA.properties }, pinned, "").length === 0 ? budgetFromConfig(pinned) : undefined;
+  if (typeof pin === "string") throw new PolicyConfigError(`${path}: ${NODE_BUDGET_POLICY}: ${pin}`);
+  return given;
 }
 
 /** Every registered resource as the engine would hand it to the analyzer. */

@@ -2,6 +2,7 @@
 // functions return values or throw; an InputError (the user's input is wrong) prints its message and
 // exits 2, never with a stack trace; anything else is an internal error, exit 3.
 import { isProdStack, setCommand } from "../../config/credentials";
+import { PathError } from "../../config/paths";
 import { InputError } from "./errors";
 import type { StackFile } from "./stackfile";
 
@@ -26,9 +27,13 @@ export function noteMissingSecrets(file: StackFile): void {
   if (file.missingSecrets.length > 0) process.stderr.write(missingSecretsNote(file));
 }
 
-/** What the frame prints for a failure and the exit code it gives: an InputError's message, exit 2; else exit 3. */
+/**
+ * What the frame prints for a failure and the exit code it gives: an InputError's message, exit 2; else
+ * exit 3. A PathError (a path the user gave that cannot work) is config/'s, which cannot extend
+ * InputError, so it is named here.
+ */
 export function failure(e: unknown, debug = Boolean(process.env.RIGHTSIZE_DEBUG)): { code: number; stderr: string } {
-  if (e instanceof InputError) return { code: EXIT.config, stderr: `${e.message}\n` };
+  if (e instanceof InputError || e instanceof PathError) return { code: EXIT.config, stderr: `${e.message}\n` };
   const trace = debug ? `${(e as Error)?.stack ?? ""}\n` : "";
   return { code: EXIT.internal, stderr: `rightsize: internal error: ${(e as Error)?.message ?? String(e)}\n${trace}` };
 }

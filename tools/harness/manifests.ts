@@ -1,8 +1,9 @@
 // Kubernetes objects as they are written to disk: render writes them, and plan --base compares against
 // a folder render wrote, so both read this one definition. Secret values are placeholders.
-import { mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
+import { prepareOutputDir, writeFailure } from "../../config/paths";
 import type { K8sObject } from "../../model/k8s";
 
 /** `<kind>-<name>.yaml` in lower case. */
@@ -28,15 +29,22 @@ export function asWritten(o: K8sObject): K8sObject {
   return parse(manifestYaml(o)) as K8sObject;
 }
 
-/** Writes one file per object into `dir` (created if missing); returns the file names, in order. */
+/**
+ * Writes one file per object into `dir` (created if missing); returns the file names, in order. A folder
+ * that cannot be used or a file that cannot be written is a PathError naming it (exit 2).
+ */
 export function writeManifests(objects: readonly K8sObject[], dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
+  prepareOutputDir(dir);
   const written = new Set<string>();
   for (const o of objects) {
     const name = fileName(o);
     if (written.has(name)) throw new Error(`two objects would both be written to ${name}`);
     written.add(name);
-    writeFileSync(join(dir, name), manifestYaml(o));
+    try {
+      writeFileSync(join(dir, name), manifestYaml(o));
+    } catch (e) {
+      throw writeFailure(join(dir, name), e);
+    }
   }
   return [...written];
 }

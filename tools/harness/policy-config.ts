@@ -2,7 +2,9 @@
 // file parsed, every policy's schema defaults filled in first, initial config and the file applied on
 // top ("all" sets every level), then the result validated against each policy's schema. The pack itself
 // never applies defaults, so a harness that skipped this would run it with different config.
-import { readFileSync } from "node:fs";
+import { closest } from "../../config/nearest";
+import { readUserFile } from "../../config/paths";
+import { duplicates } from "./stackfile-yaml";
 import { InputError } from "./errors";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -36,6 +38,9 @@ export function parsePolicyConfig(text: string, source: string): Record<string, 
     throw new PolicyConfigError(`${source}: not valid JSON: ${(e as Error).message}`);
   }
   if (!doc || typeof doc !== "object" || Array.isArray(doc)) throw new PolicyConfigError(`${source}: expected a JSON object keyed by policy name`);
+  // JSON.parse keeps the last of two equal keys without a word; the first (a pin, say) would be lost.
+  const dup = duplicates(text);
+  if (dup.length > 0) throw new PolicyConfigError(`${source}: ${dup.join("; ")}; keep one of each`);
   const out: Record<string, PolicyConfig> = {};
   for (const [policy, v] of Object.entries(doc as Record<string, unknown>)) {
     if (typeof v === "string") {
@@ -61,9 +66,9 @@ function level(v: unknown, where: string): EnforcementLevel {
 export function readPolicyConfigFile(path: string): Record<string, PolicyConfig> {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readUserFile(path, "policy config");
   } catch (e) {
-    throw new PolicyConfigError(`${path}: cannot read the policy config: ${(e as Error).message}`);
+    throw new PolicyConfigError((e as Error).message);
   }
   return parsePolicyConfig(text, path);
 }
@@ -97,7 +102,14 @@ export function reconcile(
   }
   apply(result, initial);
   apply(result, given);
-  const errors: string[] = [];
+  // A misspelled name would configure nothing, so a pinned budget would silently not apply.
+  const names = policies.map((p) => p.name);
+  const errors: string[] = Object.keys(given)
+    .filter((k) => k !== "all" && !names.includes(k))
+    .map((k) => {
+      const near = closest(k, names);
+      return `${k}: no such policy in the pack${near ? ` (did you mean ${near}?)` : `; its policies are ${names.join(", ")}`}`;
+    });
   for (const p of policies) {
     if (!p.configSchema) continue;
     const schema = { type: "object", properties: p.configSchema.properties ?? {}, required: p.configSchema.required ?? [] };

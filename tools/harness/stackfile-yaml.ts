@@ -6,9 +6,9 @@ import { outsideConfig } from "../../config/namespace";
 export class StackYamlError extends Error {}
 
 /** Each key set twice in one map, as `path (line a and line b)`, in file order. */
-function duplicates(src: string): string[] {
+export function duplicates(src: string): string[] {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(src, { lineCounter, uniqueKeys: false });
+  const doc = parseDocument(src, { ...STACK_YAML_OPTIONS, lineCounter, uniqueKeys: false });
   const found: string[] = [];
   visit(doc, {
     Map(_, map, ancestors) {
@@ -26,15 +26,32 @@ function duplicates(src: string): string[] {
   return found;
 }
 
+/**
+ * YAML as the Pulumi CLI reads a stack file (Go's yaml.v3): merge keys (`<<: *anchor`) are resolved, and
+ * aliases may not expand past a bound, so an alias bomb is an invalid file found at once rather than an
+ * exhausted process.
+ */
+export const STACK_YAML_OPTIONS = { merge: true } as const;
+const MAX_ALIAS_COUNT = 100;
+
 /** The stack file's root map, or a StackYamlError naming what is wrong with it. */
 export function parseStackYaml(stackFile: string, src: string): Record<string, unknown> {
-  const doc = parseDocument(src);
+  const doc = parseDocument(src, STACK_YAML_OPTIONS);
   if (doc.errors.length > 0) {
     const dup = doc.errors.some((e) => e.code === "DUPLICATE_KEY") ? duplicates(src) : [];
     if (dup.length > 0) throw new StackYamlError(`${stackFile}: ${dup.join("; ")}; keep one of each`);
     throw new StackYamlError(`${stackFile}: not valid YAML: ${doc.errors[0]!.message.split("\n")[0]}`);
   }
-  const root: unknown = doc.toJS() ?? {};
+  let root: unknown;
+  try {
+    root = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (e) {
+    // yaml's "Excessive alias count indicates a resource exhaustion attack", or a nesting too deep to walk.
+    if (e instanceof ReferenceError || e instanceof RangeError) {
+      throw new StackYamlError(`${stackFile}: not a valid stack file: its aliases expand too far (more than ${MAX_ALIAS_COUNT} times, or nested too deep); write the values out`);
+    }
+    throw e;
+  }
   if (typeof root !== "object" || root === null || Array.isArray(root)) throw new StackYamlError(`${stackFile}: expected a map with a config: key`);
   const stray = outsideConfig(stackFile, root as Record<string, unknown>);
   if (stray) throw new StackYamlError(stray);

@@ -1,7 +1,8 @@
 // Reads Pulumi.<stack>.yaml the way the CLI hands config to a program: every key as text (objects as
 // JSON), plus the list of keys stored encrypted. `secure:` values become placeholders: the offline runner
 // has no passphrase or KMS, and a real secret must never reach plan or render output.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
+import { PathError, readUserFile } from "../../config/paths";
 import { join } from "node:path";
 import { parseStackYaml, StackYamlError } from "./stackfile-yaml";
 import { credentialPaths } from "../../components/registry";
@@ -75,9 +76,9 @@ export function readStackFile(stack: string, dir = process.cwd(), opts: ReadOpti
   if (!existsSync(path)) throw new StackFileError(`Pulumi.${stack}.yaml: no such stack file in ${dir}`);
   let root: Record<string, unknown>;
   try {
-    root = parseStackYaml(`Pulumi.${stack}.yaml`, readFileSync(path, "utf8"));
+    root = parseStackYaml(`Pulumi.${stack}.yaml`, readUserFile(path, "stack file"));
   } catch (e) {
-    if (e instanceof StackYamlError) throw new StackFileError(e.message);
+    if (e instanceof StackYamlError || e instanceof PathError) throw new StackFileError(e.message);
     throw e;
   }
   const cfg = (root.config ?? {}) as Record<string, unknown>;

@@ -2,7 +2,7 @@
 // The workflows write a kubeconfig from a secret, and the stack file names the context the Kubernetes
 // provider uses (`kubernetes:context`). A kubeconfig without that context fails `pulumi up` only after
 // the CLI has started; this says so first, naming both sides.
-import { readFileSync } from "node:fs";
+import { readUserFile } from "../../config/paths";
 import { parse } from "yaml";
 import { parseCommandArgs } from "../harness/args";
 import { EXIT, main } from "../harness/cli";
@@ -31,12 +31,8 @@ export function contextProblem(kubeconfigText: string, context: string | undefin
 export async function kubeContext(argv: string[]): Promise<number> {
   const [stack, kubeconfig] = parseCommandArgs(argv, {}, 2, USAGE).positionals as [string, string];
   const context = readStackFile(stack).config["kubernetes:context"];
-  let text: string;
-  try {
-    text = readFileSync(kubeconfig, "utf8");
-  } catch {
-    throw new InputError(`${kubeconfig}: cannot read the kubeconfig`);
-  }
+  // A PathError naming the file and why it cannot be read; the frame exits 2 with it.
+  const text = readUserFile(kubeconfig, "kubeconfig");
   const problem = contextProblem(text, context, `Pulumi.${stack}.yaml`);
   if (problem) throw new InputError(problem);
   process.stdout.write(`the kubeconfig has context ${context ?? "(current-context)"} for stack ${stack}\n`);

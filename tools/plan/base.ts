@@ -3,7 +3,8 @@
 // into a temporary folder (no worktree, no checkout: the repository is left as it is) and rendered there
 // with this checkout's node_modules, in a child process, as a user would run it.
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, symlinkSync } from "node:fs";
+import { readUserFile } from "../../config/paths";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
@@ -18,7 +19,14 @@ const ROOT = join(__dirname, "..", "..");
 export function readRenderDir(dir: string): K8sObject[] {
   const files = readdirSync(dir).filter((f) => f.endsWith(".yaml")).sort();
   if (files.length === 0) throw new BaseError(`--base ${dir}: no .yaml files; give a folder \`npm run render\` wrote, or a git ref`);
-  return files.map((f) => parse(readFileSync(join(dir, f), "utf8")) as K8sObject);
+  return files.map((f) => {
+    // A FIFO or device named *.yaml would block; an alias bomb in a hand-edited file would exhaust memory.
+    try {
+      return parse(readUserFile(join(dir, f), "rendered object"), { maxAliasCount: 100 }) as K8sObject;
+    } catch (e) {
+      throw new BaseError(`--base ${dir}: ${(e as Error).message.split("\n")[0]}`);
+    }
+  });
 }
 
 function git(repo: string, args: string[]) {

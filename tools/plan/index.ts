@@ -5,11 +5,10 @@
 // Exit 0: no mandatory policy violated (and every data-bearing replacement acknowledged); 1: one is;
 // 2: the stack or policy config is invalid. The pack starts before the SDK, the program and the gRPC
 // stubs load.
-import { planStack } from "../capacity/plan-stack";
+import { planStack, readGivenPolicyConfig } from "../capacity/plan-stack";
 import { PLACEHOLDER_SECRETS, parseCommandArgs } from "../harness/args";
 import { main, noteMissingSecrets, UsageError } from "../harness/cli";
 import { startPolicyPack } from "../harness/pack-process";
-import { readPolicyConfigFile } from "../harness/policy-config";
 import { readStackFile } from "../harness/stackfile";
 import { renderChangesMarkdown, renderChangesText } from "./changes-report";
 import { renderMarkdown, renderText } from "./report";
@@ -58,7 +57,7 @@ export function parseArgs(argv: string[]): Args {
 
 export async function plan(argv: string[]): Promise<number> {
   const args = parseArgs(argv);
-  const given = args.policyConfig ? readPolicyConfigFile(args.policyConfig) : {};
+  const given = readGivenPolicyConfig(args.policyConfig);
   // The pack boots (about a second: node, the SDK, the compiled pack) while the program runs under mocks.
   const pack = startPolicyPack();
   try {

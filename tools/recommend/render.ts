@@ -67,7 +67,16 @@ export function tuningLines(r: Recommendation): string[] {
  */
 export function warnings(r: Recommendation): string[] {
   return r.workloads.flatMap((w) => {
-    const out = w.tuning.filter((t) => t.reduced).map((t) => `${w.name}: ${t.key} goes DOWN from ${show(t.before)} to ${show(t.after)}; check that the workload still gets the capacity it needs`);
+    const c = w.count;
+    // A count that moves, up or down, with the memory each unit gets under either config.
+    const counted = c && c.before !== c.after ? [countLine(w.name, c)] : [];
+    const out = [
+      ...counted,
+      ...w.tuning
+        .filter((t) => t.reduced && !(c && t.key === c.key))
+        .map((t) => `${w.name}: ${t.key} goes DOWN from ${show(t.before)} to ${show(t.after)}; check that the workload still gets the capacity it needs`),
+      ...w.notes.map((n) => `${w.name}: ${n}`),
+    ];
     const planned = r.current.workloads.find((x) => x.name === w.name);
     const [was, now] = [w.current.requests.cpuMillis, w.proposed.requests.cpuMillis];
     if (planned?.scaler?.startsWith("HorizontalPodAutoscaler/") && was !== now) {
@@ -75,6 +84,12 @@ export function warnings(r: Recommendation): string[] {
     }
     return out;
   });
+}
+
+/** `web: workers goes DOWN from 3 to 2 (each gunicorn worker gets 98Mi -> 150Mi)`. */
+export function countLine(name: string, c: NonNullable<WorkloadRecommendation["count"]>): string {
+  const dir = c.after < c.before ? "goes DOWN" : "goes UP";
+  return `${name}: ${c.key} ${dir} from ${c.before} to ${c.after} (each ${c.unit} gets ${showMemory(c.memoryPerUnitBefore)} -> ${showMemory(c.memoryPerUnitAfter)})`;
 }
 
 function reasonLines(r: Recommendation): string[] {
@@ -109,8 +124,9 @@ function strategyLine(r: Recommendation): string {
   const s = r.strategy;
   return (
     `Strategy: CPU request = p${s.cpuPercentile} of the 5m CPU rate (the CPU limit is kept: the tuning reads it); ` +
-    `memory request = limit = peak + ${s.memoryBufferPercent}%, after an OOM kill at least the limit + ${s.oomBufferPercent}%; ` +
-    `at least ${dur(s.minHistorySeconds)} of history, else the current values stay.`
+    `memory: a workload with a usage model keeps its counts and gets its per-unit cost calibrated (peak - fixed) / units + ${s.memoryBufferPercent}%, ` +
+    `others request = limit = peak + ${s.memoryBufferPercent}%; after an OOM kill in the window at least the limit at the kill + ${s.oomBufferPercent}%; ` +
+    `at least ${dur(s.minHistorySeconds)} of history (minutes with samples), else the current values stay.`
   );
 }
 
@@ -126,7 +142,9 @@ export function renderRecommendText(r: Recommendation, stackFile: string, write:
     "",
     "Why:",
     ...reasonLines(r).map((l) => `  ${l}`),
-    ...(r.unmatched.length > 0 ? ["", "Ignored (no workload of this stack):", ...r.unmatched.map((u) => `  pod ${u.pod} container ${u.container}: ${u.reason}`)] : []),
+    ...(r.unmatched.length > 0
+      ? ["", `Skipped (not counted for any workload; pods mapped by ${r.mappedBy === "kube_pod_owner" ? "kube_pod_owner" : "name"}):`, ...r.unmatched.map((u) => `  pod ${u.pod} container ${u.container}: ${u.reason}`)]
+      : []),
     "",
     "Tuning before -> after (read from the rendered objects of both stacks):",
     ...(tuningLines(r).length > 0 ? tuningLines(r).map((l) => `  ${l}`) : ["  no tuning value changes"]),
@@ -163,7 +181,7 @@ export function renderRecommendMarkdown(r: Recommendation, stackFile: string, wr
     "",
     md(["total", "cpu", "of budget", "memory", "of budget"], totalsRows(r.current, after)),
     "",
-    ...(r.unmatched.length > 0 ? [`Ignored (no workload of this stack): ${r.unmatched.map((u) => `\`${u.pod}/${u.container}\``).join(", ")}`, ""] : []),
+    ...(r.unmatched.length > 0 ? [`Skipped: ${r.unmatched.map((u) => `\`${u.pod}/${u.container}\` (${u.reason})`).join(", ")}`, ""] : []),
     ...warnings(r).map((w) => `- **${w}**`),
     ...r.trade.map((t) => `- ${t}`),
     "",

@@ -8,6 +8,11 @@
 // - legacy-api: a pod no workload of the stack owns: reported and ignored;
 // - frontend: the working set is NaN throughout: memory kept, CPU proposed;
 // - redis-cache: no series at all: kept;
+// - playwright: OOM-killed at its 3Gi limit (kube-state-metrics reports the limit at the kill);
+// - redis-broker: redis_exporter reports a 560Mi dataset under a 700Mi working set;
+// - meilisearch: throttled in 40% of its CFS periods at a 2-core limit;
+// - firecrawl-api: restarted twice with reason Error; celery-beat: an OOMKilled reason with no restart;
+// - a migration Job's pod and a CronJob's pod named after web, which must never count as web's;
 // - the rest: steady at 40% of the memory limit and a quarter of the CPU request.
 import { MiB } from "../../../model/units";
 import { type ContainerSeries, deploymentPod, noise, statefulSetPod } from "./openmetrics";
@@ -82,14 +87,46 @@ export function prodScenario(namespace = "rightsize", seconds = 2 * DAY, postgre
       seconds,
       cpu: cpuAround(20 + i, 0.5, 0.1),
       memory: memoryAround(20 + i, 850, 100, 1000),
+      limits: { memory: 1024 * MiB, cpu: 1 },
       ...(i === 1 ? { oomAt: 1500, restarts: 1 } : {}),
     }),
   );
+  podsOf(target("playwright")).forEach((pod, i) =>
+    out.push({
+      namespace,
+      pod,
+      container: "playwright",
+      seconds,
+      cpu: cpuAround(70 + i, 0.1, 0.05),
+      memory: memoryAround(70 + i, 2400, 400, 3000),
+      limits: { memory: 3072 * MiB, cpu: 2 },
+      ...(i === 0 ? { oomAt: 1200, restarts: 1 } : {}),
+    }),
+  );
+  out.push({
+    namespace,
+    pod: "redis-broker-0",
+    container: "redis",
+    seconds,
+    cpu: cpuAround(80, 0.1, 0.02),
+    memory: memoryAround(80, 600, 50, 700),
+    redis: { used: (i) => (i === PEAK_AT ? 560 * MiB : (480 + 40 * noise(81, i)) * MiB), max: 614 * MiB },
+  });
+  out.push({ namespace, pod: "meilisearch-0", container: "meilisearch", seconds, cpu: cpuAround(90, 0.9, 0.1), memory: memoryAround(90, 700, 50, 800), limits: { cpu: 2 }, throttled: 0.4 });
+  podsOf(target("firecrawl-api")).forEach((pod, i) =>
+    out.push({ namespace, pod, container: "firecrawl-api", seconds, cpu: cpuAround(110 + i, 0.03, 0.01), memory: memoryAround(110 + i, 250, 30, 300), restarts: 2, terminated: { at: 200, reason: "Error" } }),
+  );
+  podsOf(target("celery-beat")).forEach((pod) =>
+    out.push({ namespace, pod, container: "beat", seconds, cpu: cpuAround(120, 0.01, 0.002), memory: memoryAround(120, 80, 10, 100), oomAt: 0 }),
+  );
+  // A migration Job's pod and a CronJob's pod, named after web: never web's usage.
+  out.push({ namespace, pod: "web-migrate-z9zpm", container: "web", seconds: 2 * HOUR, cpu: cpuAround(130, 0.5, 0.1), memory: memoryAround(130, 1500, 100, 1843) });
+  out.push({ namespace, pod: "web-28391234-cpgpk", container: "web", seconds: 3 * HOUR, cpu: cpuAround(140, 0.5, 0.1), memory: memoryAround(140, 1400, 100, 1536) });
   out.push({ namespace, pod: "postgres-0", container: "postgres", seconds, cpu: cpuAround(30, 0.35, 0.1), memory: memoryAround(30, postgresPeakMi - 400, 250, postgresPeakMi) });
   for (const pod of podsOf(target("firecrawl-worker"))) out.push({ namespace, pod, container: "firecrawl-worker", seconds: 2 * HOUR, cpu: cpuAround(40, 0.05, 0.02), memory: memoryAround(40, 200, 50, 300) });
   out.push({ namespace, pod: "legacy-api-5d8f7c9b4-x2k9q", container: "api", seconds, cpu: cpuAround(50, 0.3, 0.1), memory: memoryAround(50, 500, 50, 600) });
   podsOf(target("frontend")).forEach((pod, i) => out.push({ namespace, pod, container: "frontend", seconds, cpu: cpuAround(60 + i, 0.02, 0.005), memory: () => NaN }));
-  const special = new Set(["web", "celery-worker-default", "postgres", "firecrawl-worker", "frontend", "redis-cache"]);
+  const special = new Set(["web", "celery-worker-default", "postgres", "firecrawl-worker", "frontend", "redis-cache", "playwright", "redis-broker", "meilisearch", "firecrawl-api", "celery-beat"]);
   PROD.filter((t) => !special.has(t.name)).forEach((t, k) => out.push(...steady(t, namespace, seconds, 100 + 10 * k)));
   return out;
 }
@@ -112,4 +149,52 @@ export function tightScenario(namespace: string, seconds = 2 * DAY): ContainerSe
 /** The bench's data: every prod workload steady, over `seconds` (7 days at 30 s there). */
 export function benchScenario(namespace: string, seconds: number): ContainerSeries[] {
   return PROD.flatMap((t, k) => steady(t, namespace, seconds, 300 + 10 * k));
+}
+
+/**
+ * prod's web with kube-state-metrics' owner series: its pods through their ReplicaSet to the Deployment,
+ * and a Job's pod named like a Deployment's (`web-bcdfg-xz2k4`) that only the owner series tell apart.
+ */
+export function ownedScenario(namespace: string, seconds = 2 * DAY): ContainerSeries[] {
+  const web = target("web");
+  const rs = deploymentPod("web", 0).split("-").slice(0, 2).join("-");
+  const out: ContainerSeries[] = podsOf(web).map((pod, i) => ({
+    namespace,
+    pod,
+    container: "web",
+    seconds,
+    cpu: cpuAround(10 + i, 0.13, 0.05),
+    memory: memoryAround(10 + i, 250, 60, 330),
+    owner: { kind: "ReplicaSet", name: rs, deployment: "web" },
+  }));
+  out.push({ namespace, pod: "web-bcdfg-xz2k4", container: "web", seconds: 2 * HOUR, cpu: cpuAround(150, 0.5, 0.1), memory: memoryAround(150, 1500, 100, 1843), owner: { kind: "Job", name: "web-bcdfg" } });
+  out.push({ namespace, pod: "web-migrate-z9zpm", container: "web", seconds: 2 * HOUR, cpu: cpuAround(130, 0.5, 0.1), memory: memoryAround(130, 1500, 100, 1843), owner: { kind: "Job", name: "web-migrate" } });
+  return out;
+}
+
+/** dev's web (1 replica, 2 gunicorn workers in 512Mi) peaking at 167Mi: ~52Mi a worker, not the 200Mi declared. */
+export function devWebScenario(namespace: string, seconds = 2 * DAY): ContainerSeries[] {
+  const pod = deploymentPod("web", 0);
+  return [{ namespace, pod, container: "web", seconds, cpu: cpuAround(160, 0.05, 0.02), memory: memoryAround(160, 130, 20, 167), limits: { memory: 512 * MiB, cpu: 0.5 } }];
+}
+
+/**
+ * A week: Postgres leaking linearly from 1500Mi to 3000Mi (its limit is 4Gi), and web sampled only in
+ * short bursts (about 4 h of coverage spread over 6.5 days).
+ */
+export function leakScenario(namespace: string, seconds = 7 * DAY, step = 60): ContainerSeries[] {
+  const n = Math.floor(seconds / step);
+  return [
+    { namespace, pod: "postgres-0", container: "postgres", seconds, cpu: cpuAround(170, 0.3, 0.05), memory: (i) => (1500 + (1500 * i) / n + 20 * noise(171, i)) * MiB },
+    ...podsOf(target("web")).map((pod, k) => ({
+      namespace,
+      pod,
+      container: "web",
+      seconds: Math.floor(6.5 * DAY),
+      cpu: cpuAround(180 + k, 0.13, 0.05),
+      memory: memoryAround(180 + k, 250, 60, 330),
+      // 5 samples every 390: 24 bursts.
+      gap: (i: number) => i !== PEAK_AT && i % 390 >= 5,
+    })),
+  ];
 }

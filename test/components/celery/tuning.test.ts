@@ -196,9 +196,11 @@ describe("other bad input", () => {
   });
 
   it("env that would override what rightsize sets, and a bad pool name", () => {
-    expect(problems(withCelery({ workers: { a: { env: { PYTHONPATH: "/app" } } }, beat: { env: { REDIS_PASSWORD: "x" } } }))).toEqual([
-      'celery.workers.a.env.PYTHONPATH: is set by rightsize; remove it from env (see the README\'s Celery section) (got "/app")',
-      'celery.beat.env.REDIS_PASSWORD: is set by rightsize; remove it from env (see the README\'s Celery section) (got "x")',
+    // A credential's value is never shown back; beat sets no database variables, so it may.
+    expect(problems(withCelery({ workers: { a: { env: { PYTHONPATH: "/app", RIGHTSIZE_PLAYWRIGHT_URL: "ws://x" } } }, beat: { env: { REDIS_PASSWORD: "x", DATABASE_URL: "sqlite://" } } }))).toEqual([
+      'celery.workers.a.env.PYTHONPATH: is set by rightsize (the worker\'s pool, broker and database variables); remove it from env (got "/app")',
+      'celery.workers.a.env.RIGHTSIZE_PLAYWRIGHT_URL: is set by rightsize (the worker\'s pool, broker and database variables); remove it from env (got "ws://x")',
+      "celery.beat.env.REDIS_PASSWORD: is set by rightsize (the Celery client variables); remove it from env",
     ]);
     expect(problems(withCelery({ workers: { Scraping_Pool: {} } }))).toEqual([
       'celery.workers.Scraping_Pool: the name must be a DNS label of at most 40 characters (got "Scraping_Pool")',

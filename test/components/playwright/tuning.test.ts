@@ -68,7 +68,7 @@ describe("bad input is rejected with the keys and the numbers", () => {
   it("more sessions than fit, and a derived variable in env", () => {
     expect(problems(withPw({ maxConcurrentSessions: 5, env: { NODE_OPTIONS: "--max-old-space-size=2048" } }))).toEqual([
       "playwright.maxConcurrentSessions: 5 sessions do not fit: floor((3Gi - heap 614Mi - browser 256Mi) / 512Mi) = 4 (got 5)",
-      'playwright.env.NODE_OPTIONS: is derived by rightsize; set the playwright keys instead (see the README) (got "--max-old-space-size=2048")',
+      'playwright.env.NODE_OPTIONS: is set by rightsize (derived from the playwright keys); remove it from env (got "--max-old-space-size=2048")',
     ]);
   });
 

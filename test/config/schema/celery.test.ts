@@ -113,7 +113,7 @@ describe("celery schema", () => {
   it("checks the app reference, the KEDA namespace and the visibility timeout", () => {
     for (const app of ["app", "app:celery", "my.tasks:celery_app"]) expect(problemsAt("celery.app", app)).toEqual([]);
     expect(problemsAt("celery.app", "app:")).toEqual(['celery.app: must be module or module:attribute, e.g. app:celery (got "app:")']);
-    expect(problemsAt("celery.kedaNamespace", "KEDA")).toEqual(['celery.kedaNamespace: must be a namespace name (a DNS label) (got "KEDA")']);
+    expect(problemsAt("celery.kedaNamespace", "KEDA")).toEqual(['celery.kedaNamespace: must be a DNS label: lower case letters, digits and \'-\', starting and ending with a letter or digit (got "KEDA")']);
     expect(problemsAt("celery.visibilityTimeout", 2592000)).toEqual([]);
     expect(problemsAt("celery.visibilityTimeout", 2592001)).toEqual(["celery.visibilityTimeout: must be at most 2592000 (got 2592001)"]);
   });

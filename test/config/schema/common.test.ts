@@ -143,7 +143,8 @@ describe("resources", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 64000 }), fc.integer({ min: 0, max: 64000 }), (req, lim) => {
         const r = web.safeParse({ requests: { cpu: `${req}m` }, limits: { cpu: `${lim}m` } });
-        expect(r.success).toBe(req <= lim);
+        // A zero limit is refused too: Kubernetes reads it as no limit (issue 19).
+        expect(r.success).toBe(req <= lim && lim > 0);
       }),
     );
   });
@@ -162,9 +163,13 @@ describe("unpinnedReason", () => {
     expect(unpinnedReason("registry.example.com/app")).toBe("has no tag: pin a version tag or a digest");
     expect(unpinnedReason("localhost:5000/app")).toBe("has no tag: pin a version tag or a digest");
     expect(unpinnedReason("app:latest")).toBe("uses the tag `latest`: pin a version tag or a digest");
-    for (const ref of ["Registry.example.com/app:1", "app:", "app@sha256:abc", "", "app:1 ", "-app:1"]) {
+    for (const ref of ["app:", "app@sha256:abc", "", "-app:1"]) {
       expect(unpinnedReason(ref)).toBe("is not an image reference such as registry.example.com/app:1.4.2");
     }
+    expect(unpinnedReason("app:1 ")).toBe("is not an image reference: it contains white space");
+    expect(unpinnedReason("registry.example.com/App:1")).toBe("is not an image reference: the repository path must be lower case");
+    // distribution/reference takes an upper-case registry host (domain components are [a-zA-Z0-9-]).
+    expect(unpinnedReason("Registry.example.com/app:1")).toBeUndefined();
   });
 
   it("names the key and the reference", () => {
@@ -183,8 +188,11 @@ describe("httpPath and envMap", () => {
   it("takes environment variable names mapped to strings, {} when unset", () => {
     expect(envMap().parse(undefined)).toEqual({});
     expect(envMap().parse({ LOG_LEVEL: "info", _X1: "" })).toEqual({ LOG_LEVEL: "info", _X1: "" });
-    expect(problemsAt("web.env", { "1X": "a" })).toEqual(['web.env.1X: the name must be an environment variable name (got "1X")']);
-    expect(problemsAt("web.env", { "LOG-LEVEL": "a" })).toEqual(['web.env.LOG-LEVEL: the name must be an environment variable name (got "LOG-LEVEL")']);
+    expect(problemsAt("web.env", { "1X": "a" })).toEqual([
+      "web.env.1X: the name must be an environment variable name: letters, digits, '_', '-' or '.', not starting with a digit (e.g. MY_ENV.NAME) (got \"1X\")",
+    ]);
+    // apimachinery's IsEnvVarName takes '-' and '.'.
+    expect(problemsAt("web.env", { "LOG-LEVEL": "a", "my.env": "b" })).toEqual([]);
     expect(problemsAt("web.env", { WORKERS: 3 })).toEqual(["web.env.WORKERS: must be a string (got 3)"]);
   });
 });
@@ -219,10 +227,10 @@ describe("volumes", () => {
   });
 
   it("wants a StorageClass name that Kubernetes takes", () => {
-    expect(problemsAt("postgres.storage.storageClassName", "Fast_SSD")).toEqual(['postgres.storage.storageClassName: must be a StorageClass name (a DNS subdomain) (got "Fast_SSD")']);
+    expect(problemsAt("postgres.storage.storageClassName", "Fast_SSD")).toEqual(['postgres.storage.storageClassName: must be a DNS subdomain: lower case letters, digits, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit (got "Fast_SSD")']);
     expect(problemsAt("postgres.storage.storageClassName", "a".repeat(253))).toEqual([]);
     expect(problemsAt("postgres.storage.storageClassName", "a".repeat(254))).toEqual([
-      `postgres.storage.storageClassName: must be a StorageClass name (a DNS subdomain) (got "${"a".repeat(76)}...)`,
+      `postgres.storage.storageClassName: must be no more than 253 characters (a DNS subdomain) (got "${"a".repeat(76)}...)`,
     ]);
   });
 });

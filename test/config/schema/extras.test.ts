@@ -81,10 +81,10 @@ describe("extras schema", () => {
     expect(at({ port: 65535, extraPorts: { smtp: 1025 } })).toEqual([]);
     expect(at({ port: 65536 })).toEqual(["extras.flower.port: must be at most 65535 (got 65536)"]);
     expect(at({ extraPorts: { smtp: 5555 } })).toEqual(['extras.flower.extraPorts: repeats port 5555 (got {"smtp":5555})']);
-    expect(at({ extraPorts: { SMTP: 25 } })).toEqual(['extras.flower.extraPorts.SMTP: the name must be a port name (at most 15 characters) (got "SMTP")']);
+    expect(at({ extraPorts: { SMTP: 25 } })).toEqual(["extras.flower.extraPorts.SMTP: the name must be a port name: lower case letters, digits and '-' (got \"SMTP\")"]);
     expect(at({ probes: { readiness: { path: "/", port: "p".repeat(15) }, liveness: { tcp: true } } })).toEqual([]);
     expect(at({ probes: { readiness: { path: "/", port: "p".repeat(16) }, liveness: { tcp: true } } })).toEqual([
-      `extras.flower.probes.readiness.port: must be a port name (at most 15 characters) (got "${"p".repeat(16)}")`,
+      `extras.flower.probes.readiness.port: must be a port name of 1 to 15 characters (got "${"p".repeat(16)}")`,
     ]);
   });
 
@@ -98,15 +98,15 @@ describe("extras schema", () => {
     expect(parsedAt("extras.flower", { ...flower(), secretEnv: { BROKER_URL: { secret: "flower-broker", key: "url" } } }).extras.flower!.secretEnv).toEqual({
       BROKER_URL: { secret: "flower-broker", key: "url" },
     });
-    expect(at({ secretEnv: { X: { secret: "Bad_Name", key: "k" } } })).toEqual(['extras.flower.secretEnv.X.secret: must be a Kubernetes object name (got "Bad_Name")']);
+    expect(at({ secretEnv: { X: { secret: "Bad_Name", key: "k" } } })).toEqual(['extras.flower.secretEnv.X.secret: must be a DNS subdomain: lower case letters, digits, \'-\' and \'.\', each dot-separated part starting and ending with a letter or digit (got "Bad_Name")']);
   });
 
   it("says what a Secret key may contain", () => {
-    expect(at({ secretEnv: { X: { secret: "s", key: "a b" } } })).toEqual(['extras.flower.secretEnv.X.key: must be a Secret key (letters, digits, - . _) (got "a b")']);
+    expect(at({ secretEnv: { X: { secret: "s", key: "a b" } } })).toEqual(["extras.flower.secretEnv.X.key: must be a Secret or ConfigMap key: letters, digits, '-', '_' or '.' (got \"a b\")"]);
   });
 
   it("bounds the rest", () => {
-    expect(at({ writableDirs: { tmp: "1Gi" } })).toEqual(['extras.flower.writableDirs.tmp: the name must be an absolute path (got "tmp")']);
+    expect(at({ writableDirs: { tmp: "1Gi" } })).toEqual(['extras.flower.writableDirs.tmp: the name must be an absolute path (starting with /) (got "tmp")']);
     expect(parsedAt("extras.flower", { ...flower(), writableDirs: { "/data": "1Gi" } }).extras.flower!.writableDirs).toEqual({ "/data": 1024 * Mi });
     expect(at({ allowFrom: "all" })).toEqual(['extras.flower.allowFrom: must be one of "app", "anywhere", "none" (got "all")']);
     expect(at({ uid: 0 })).toEqual(["extras.flower.uid: must be at least 1 (got 0)"]);

@@ -30,7 +30,7 @@ describe("images schema", () => {
   it("wants every image pinned", () => {
     expect(problemsAt("images.playwright", "ghcr.io/browserless/chromium")).toEqual(['images.playwright: image has no tag: pin a version tag or a digest (got "ghcr.io/browserless/chromium")']);
     expect(problemsAt("images.postgres", "postgres:latest")).toEqual(['images.postgres: image uses the tag `latest`: pin a version tag or a digest (got "postgres:latest")']);
-    expect(problemsAt("images.app", "Registry.example.com/app:1")).toEqual(['images.app: image is not an image reference such as registry.example.com/app:1.4.2 (got "Registry.example.com/app:1")']);
+    expect(problemsAt("images.app", "registry.example.com/App:1")).toEqual(['images.app: image is not an image reference: the repository path must be lower case (got "registry.example.com/App:1")']);
     expect(problemsAt("images.app", undefined)).toEqual(["images.app: is required"]);
   });
 

@@ -37,8 +37,8 @@ describe("stack schema", () => {
 
   it("takes a namespace of a DNS label, at most 63 characters", () => {
     expect(problemsAt("namespace", "a".repeat(63))).toEqual([]);
-    expect(problemsAt("namespace", "a".repeat(64))).toEqual([`namespace: must be a DNS label (lower case, digits, '-', at most 63) (got "${"a".repeat(64)}")`]);
-    expect(problemsAt("namespace", "-x")).toEqual(["namespace: must be a DNS label (lower case, digits, '-', at most 63) (got \"-x\")"]);
+    expect(problemsAt("namespace", "a".repeat(64))).toEqual([`namespace: must be no more than 63 characters (a DNS label) (got "${"a".repeat(64)}")`]);
+    expect(problemsAt("namespace", "-x")).toEqual(["namespace: must be a DNS label: lower case letters, digits and '-', starting and ending with a letter or digit (got \"-x\")"]);
   });
 
   it("wants maps where the stack keeps collections", () => {

@@ -31,6 +31,11 @@ describe("the policy config file", () => {
     expect(() => parsePolicyConfig('{"images": 3}', "c.json")).toThrow("c.json: images: 3 is not a valid value; must be a string or object");
     expect(() => parsePolicyConfig("{", "c.json")).toThrow(/^c\.json: not valid JSON/);
   });
+
+  it("refuses a key written twice, which JSON.parse would silently drop (issue 19)", () => {
+    const text = '{\n  "budget": {\n    "nodes": 3,\n    "nodes": 30\n  },\n  "budget": "advisory"\n}';
+    expect(() => parsePolicyConfig(text, "c.json")).toThrow("c.json: budget is set twice, at line 2 and line 6; budget.nodes is set twice, at line 3 and line 4; keep one of each");
+  });
 });
 
 describe("reconcile", () => {
@@ -46,6 +51,13 @@ describe("reconcile", () => {
     expect([...config.entries()].map(([k, v]) => [k, v.enforcementLevel])).toEqual([
       ["budget", "disabled"],
       ["images", "mandatory"],
+    ]);
+  });
+
+  it("refuses a policy name the pack does not have, naming the nearest (a typo would drop a pin)", () => {
+    expect(reconcile(POLICIES, {}, { budgets: { properties: { nodes: 2 } }, all: { enforcementLevel: "advisory" } }).errors).toEqual(["budgets: no such policy in the pack (did you mean budget?)"]);
+    expect(reconcile(POLICIES, {}, { "rightsize-something": { enforcementLevel: "mandatory" } }).errors).toEqual([
+      "rightsize-something: no such policy in the pack; its policies are budget, images",
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -71,6 +71,28 @@ describe("readStackFile and hand-edit mistakes", () => {
   it("accepts Pulumi's own top-level keys", () => {
     const dir = write("secretsprovider: awskms://alias/x\nencryptedkey: abc\nenvironment: [team/prod]\nconfig:\n  rightsize:namespace: a\n");
     expect(readStackFile("x", dir).config["rightsize:namespace"]).toBe("a");
+  });
+
+  it("refuses an alias bomb at once, naming the file (issue 19)", () => {
+    const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    // Nine levels of nine aliases each: 9^9 strings if expanded.
+    for (const l of "bcdefghi") levels.push(`${l}: &${l} [${Array(9).fill(`*${String.fromCharCode(l.charCodeAt(0) - 1)}`).join(", ")}]`);
+    const started = Date.now();
+    expect(error(`config:\n${levels.map((l) => `  ${l}`).join("\n")}\n`)).toBe(
+      "Pulumi.x.yaml: not a valid stack file: its aliases expand too far (more than 100 times, or nested too deep); write the values out",
+    );
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("resolves merge keys (<<: *anchor) as the Pulumi CLI does (issue 19)", () => {
+    const dir = write("config:\n  rightsize:web:\n    resources:\n      limits: &lim {cpu: '1', memory: 1Gi}\n      requests:\n        <<: *lim\n        cpu: 500m\n");
+    expect(JSON.parse(readStackFile("x", dir).config["rightsize:web"]!)).toEqual({ resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "500m", memory: "1Gi" } } });
+  });
+
+  it("refuses a stack file that is not a regular file, without reading it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-stackfile-"));
+    symlinkSync("/dev/zero", join(dir, "Pulumi.x.yaml"));
+    expect(() => readStackFile("x", dir)).toThrow(`${join(dir, "Pulumi.x.yaml")}: cannot read the stack file: it is not a regular file (a device, pipe or socket can block or never end)`);
   });
 
   it("still reports other YAML errors with yaml's first line", () => {

@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { PolicyConfigInvalid, violatesMandatory } from "../../../tools/capacity/plan-stack";
-import { missingSecretsNote } from "../../../tools/harness/cli";
+import { PolicyConfigInvalid, readGivenPolicyConfig, violatesMandatory } from "../../../tools/capacity/plan-stack";
+import { failure, missingSecretsNote } from "../../../tools/harness/cli";
 import { StackConfigInvalid } from "../../../tools/harness/errors";
 import { writeManifests } from "../../../tools/harness/manifests";
 import { PolicyConfigError } from "../../../tools/harness/policy-config";
@@ -118,6 +118,46 @@ describe("plan", () => {
     const e = await planner.plan("dev", { policyConfig: typed }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(PolicyConfigInvalid);
     expect((e as Error).message).toContain("rightsize-enforce-node-budget: nodes: invalid type, expected integer, given string");
+  });
+
+  it("exits 2 naming the file and the nearest name for a misspelled policy name (issue 19)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
+    const file = join(dir, "prod.json");
+    const pin = { nodes: 1, cpu: "8", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
+    // Spelled right this pin (dev's machine) is checked; misspelled, it used to be dropped without a word.
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-nodebudget": pin }));
+    const typo = runTool("plan", ["dev", "--policy-pack-config", file]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toBe(`${file}: the policy config is invalid:\n  rightsize-enforce-nodebudget: no such policy in the pack (did you mean rightsize-enforce-node-budget?)\n`);
+  });
+
+  it("an invalid pin is a PolicyConfigError (exit 2) naming the file, before the program or the pack runs (issue 19)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
+    const file = join(dir, "prod.json");
+    const pin = { nodes: 1, cpu: "0", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
+    const problem = (content: unknown) => {
+      writeFileSync(file, JSON.stringify(content));
+      const e = (() => {
+        try {
+          readGivenPolicyConfig(file);
+        } catch (x) {
+          return x;
+        }
+        throw new Error("read without an error");
+      })();
+      expect(e).toBeInstanceOf(PolicyConfigError);
+      expect(failure(e).code).toBe(2);
+      return failure(e).stderr;
+    };
+    expect(problem({ "rightsize-enforce-node-budget": pin })).toBe(
+      `${file}: rightsize-enforce-node-budget: the policy config's budget is invalid: cpu: node CPU must be positive (got "0")\n`,
+    );
+    expect(problem({ "rightsize-enforce-node-budget": { nodes: 2 } })).toBe(
+      `${file}: rightsize-enforce-node-budget: the policy config sets nodes but not cpu, memory, reserved; a budget needs all four\n`,
+    );
+    // A schema error is left to the pack's schema, which names it (the test above).
+    writeFileSync(file, JSON.stringify({ "rightsize-enforce-node-budget": { nodes: "three" } }));
+    expect(readGivenPolicyConfig(file)).toEqual({ "rightsize-enforce-node-budget": { properties: { nodes: "three" } } });
   });
 
   const bad: [string, (y: string) => string, string][] = [

@@ -32,7 +32,40 @@ describe("proposeContainer (KRR's simple strategy, CPU limits kept)", () => {
     const p = proposeContainer(usage({ cpuCores: 0.57, memoryPeakBytes: 1000 * MiB, oomKilled: true }), res(200, 512, 1000, 1024));
     expect(p.proposed.limits.memory).toBe(1280 * MiB);
     expect(p.proposed.requests.memory).toBe(1280 * MiB);
-    expect(p.memory.reason).toBe("peak 1000Mi + 15% = 1150Mi; OOM-killed at limit 1Gi, + 25% = 1280Mi -> request = limit 1280Mi");
+    expect(p.memory.reason).toBe(
+      "peak 1000Mi + 15% = 1150Mi; OOM-killed at limit 1Gi (the rendered limit: kube_pod_container_resource_limits has no series, so a rerun after --write raises again), + 25% = 1280Mi -> request = limit 1280Mi",
+    );
+  });
+
+  it("an OOM kill raises from the limit at the kill (kube-state-metrics), not today's: a rerun after --write proposes the same", () => {
+    const killed = usage({ cpuCores: 0.57, memoryPeakBytes: 1000 * MiB, oomKilled: true, oomLimitBytes: 1024 * MiB });
+    const first = proposeContainer(killed, res(200, 512, 1000, 1024));
+    expect(first.proposed.limits.memory).toBe(1280 * MiB);
+    // The stack file now says 1280Mi; the data still says the kill was at 1Gi.
+    const rerun = proposeContainer(killed, first.proposed);
+    expect(rerun.proposed).toEqual(first.proposed);
+    expect(rerun.memory.reason).toBe("peak 1000Mi + 15% = 1150Mi; OOM-killed at limit 1Gi, + 25% = 1280Mi -> request = limit 1280Mi");
+  });
+
+  it("a CPU HPA keeps the CPU request (KRR), with the reason", () => {
+    const p = proposeContainer(usage({ cpuCores: 0.1676, memoryPeakBytes: 330 * MiB }), res(500, 768, 1000, 1024), DEFAULT_STRATEGY, { cpuHpa: true });
+    expect(p.proposed.requests.cpu).toBe(500);
+    expect(p.cpu).toEqual({ action: "keep", reason: "request kept at 500m: its HPA scales on CPU utilization, a share of the request (p95 was 0.168 cores); limit kept at 1 (the tuning reads it)" });
+  });
+
+  it("throttled in more than 25% of CFS periods: the limit it was throttled at + 50%; at 25% or less, kept", () => {
+    const hot = usage({ cpuCores: 0.975, memoryPeakBytes: 800 * MiB, throttledRatio: 0.4, cpuLimitMillis: 2000 });
+    const p = proposeContainer(hot, res(500, 2048, 2000, 2048));
+    expect(p.proposed.limits.cpu).toBe(3000);
+    expect(p.cpu.reason).toBe("p95 of the 5m CPU rate = 0.975 cores -> request 1; throttled in 40% of CFS periods at limit 2 -> limit 3");
+    // After --write the stack says 3; the data says it was throttled at 2: the same proposal.
+    expect(proposeContainer(hot, p.proposed).proposed.limits.cpu).toBe(3000);
+    expect(proposeContainer(usage({ ...hot, throttledRatio: 0.25 }), res(500, 2048, 2000, 2048)).proposed.limits.cpu).toBe(2000);
+  });
+
+  it("history is coverage: 2 h of samples spread over 6.5 days is 2 h", () => {
+    const sparse = usage({ cpuCores: 0.1, memoryPeakBytes: 100 * MiB, first: NOW - 6.5 * DAY, coverageSeconds: 7200 });
+    expect(proposeContainer(sparse, res(200, 512, 1000, 1024)).cpu).toEqual({ action: "keep", reason: "only 2h of history (spread over 156h), less than the 24h required" });
   });
 
   it("an OOM kill with a peak above the limit (a later, larger limit): peak + 15% wins", () => {
