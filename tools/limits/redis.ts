@@ -60,7 +60,7 @@ export async function redisLoad(h: Harness, w: RenderedWorkload, opts: RedisLoad
   const problems: string[] = [];
   const writers: Started[] = broker
     ? [bench(sock, 4, ["LPUSH", "celery:__rand_int__", VALUE], 4), bench(sock, 1, ["RPOP", "celery:__rand_int__"], 4)]
-    : [bench(sock, 4, ["SET", "key:__rand_int__", VALUE], keyspace), bench(sock, 4, ["SET", "key:__rand_int__", VALUE], keyspace)];
+    : [bench(sock, 4, ["SET", "key:__rand_int__", VALUE, "EX", "3600"], keyspace), bench(sock, 4, ["SET", "key:__rand_int__", VALUE, "EX", "3600"], keyspace)];
   let forks = 0;
   let maxCow = 0;
   let pingFailures = 0;
@@ -105,7 +105,7 @@ export async function redisLoad(h: Harness, w: RenderedWorkload, opts: RedisLoad
   const oomKills = g.oomKills();
   await stop(server);
   await g.destroy();
-  const pattern = broker ? "LPUSH of 1 kB tasks to 4 queues up to the cap (4 clients) while 1 client pops" : `SET of 1 kB values to random keys over ${keyspace} keys (2 x 4 clients)`;
+  const pattern = broker ? "LPUSH of 1 kB tasks to 4 queues up to the cap (4 clients) while 1 client pops" : `SET of 1 kB values with a TTL to random keys over ${keyspace} keys (2 x 4 clients)`;
   const forking = aof ? "BGREWRITEAOF repeated" : save !== "" ? "BGSAVE repeated" : "no persistence, no fork";
   return {
     ...base(w),

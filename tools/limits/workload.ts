@@ -3,6 +3,7 @@
 import { ANNOTATION, readTuning } from "../../model/annotations";
 import { isWorkload, type K8sObject, podSpecOf } from "../../model/k8s";
 import { toBytes, toMillicores } from "../../model/quantity";
+import type { UsageAccount } from "../../model/usage";
 
 export interface RenderedWorkload {
   readonly name: string;
@@ -15,8 +16,12 @@ export interface RenderedWorkload {
   readonly memoryLimit: number;
   readonly cpuMillis?: number;
   readonly tuning: Record<string, unknown>;
+  /** The usage model's account under the stack config (components/<x>/descriptor.ts), where the component has one. */
+  readonly usage?: UsageAccount;
   /** A file of a rendered ConfigMap, by the ConfigMap's name and key; throws when absent. */
   file(configMap: string, key: string): string;
+  /** Every file of a rendered ConfigMap. */
+  files(configMap: string): Record<string, string>;
 }
 
 export interface WorkloadReport {
@@ -76,6 +81,7 @@ export function renderedWorkloads(objects: readonly K8sObject[]): RenderedWorklo
         ...(limits.cpu ? { cpuMillis: Number(toMillicores(String(limits.cpu))) } : {}),
         tuning: t.ok ? t.tuning : {},
         file,
+        files: (cm: string) => ({ ...(configMaps.get(cm)?.data ?? {}) }),
       };
     });
 }
