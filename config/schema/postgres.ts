@@ -63,7 +63,17 @@ export const postgresSchema = z
         type: z.enum(["ssd", "hdd"]).default("ssd"),
       })
       .prefault({}),
-    maxConnections: z.number().int().min(10).max(10000).default(100),
+    /**
+     * Every connection the server admits, each a backend process with private memory inside the limit:
+     * with the derivation's work_mem at its 1MB floor, 80 fit the default 1536Mi.
+     */
+    maxConnections: z.number().int().min(10).max(10000).default(80),
+    /**
+     * One busy backend's private memory beside its work_mem allocations (catalog caches, plans, buffers).
+     * Default measured on Postgres 15 in a memory cgroup: 2.0 MiB on the limits test's query mix, rounded up
+     * to 3Mi for an app's larger catalog; an app with hundreds of tables should measure its own.
+     */
+    backendMemory: memory().prefault("3Mi"),
     /** The memory-backed /dev/shm (parallel query's dynamic shared memory); counted inside the limit. */
     shmSize: memory().prefault("128Mi"),
     database: identifier("app"),

@@ -53,7 +53,7 @@ describe("Postgres under mocks", () => {
 
   it("writes postgresql.conf into the ConfigMap and starts postgres with it", () => {
     const conf = (find(objects, "ConfigMap", "postgres-config") as { data: Record<string, string> }).data["postgresql.conf"]!;
-    expect(conf.split("\n")).toEqual(expect.arrayContaining(["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 4MB"]));
+    expect(conf.split("\n")).toEqual(expect.arrayContaining(["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 1373kB"]));
     expect(container().args).toEqual(["-c", "config_file=/etc/postgresql/postgresql.conf"]);
     expect(container().volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/postgresql", readOnly: true });
   });
