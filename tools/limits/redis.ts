@@ -71,7 +71,7 @@ export async function redisLoad(h: Harness, w: RenderedWorkload, opts: RedisLoad
       const i = info(sock);
       return Number(i.used_memory) >= 0.97 * maxmemory || Number(i.evicted_keys) > 0 ? true : undefined;
     }).catch((e: Error) => problems.push(e.message));
-    const until = Date.now() + (opts.seconds ?? 30) * 1000;
+    const until = Date.now() + (opts.seconds ?? 20) * 1000;
     while (problems.length === 0 && Date.now() < until) {
       if (server.proc.exitCode !== null || server.proc.signalCode !== null) break;
       const i = info(sock);
@@ -110,7 +110,7 @@ export async function redisLoad(h: Harness, w: RenderedWorkload, opts: RedisLoad
   return {
     ...base(w),
     settings: { maxmemory, "maxmemory-policy": policy, appendonly: aof ? "yes" : "no", save },
-    load: `${pattern}, ${opts.seconds ?? 30} s at the cap, ${forking}`,
+    load: `${pattern}, ${opts.seconds ?? 20} s at the cap, ${forking}`,
     seconds,
     oomKills,
     healthy: problems.length === 0,
