@@ -19,7 +19,7 @@ export async function limits(argv: string[]): Promise<number> {
   const json = argv.includes("--json");
   const onlyAt = argv.indexOf("--only");
   const only = onlyAt >= 0 ? argv[onlyAt + 1]?.split(",").filter(Boolean) : undefined;
-  const rest = argv.filter((a, i) => a !== "--json" && a !== "--placeholder-secrets" && i !== onlyAt && i !== onlyAt + 1);
+  const rest = argv.filter((a, i) => a !== "--json" && a !== "--placeholder-secrets" && (onlyAt < 0 || (i !== onlyAt && i !== onlyAt + 1)));
   if (rest.length !== 1 || rest[0]!.startsWith("-") || (onlyAt >= 0 && !only?.length)) throw new UsageError(USAGE);
   // The test starts its servers with passwords of its own: credentials the file does not set are placeholders.
   const loaded = await loadStack(rest[0]!, { placeholderSecrets: true });
