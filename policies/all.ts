@@ -11,6 +11,7 @@ import { celeryMemoryFitPolicy } from "./rightsize-enforce-celery-memory-fit";
 import { memoryEmptyDir } from "./rightsize-enforce-memory-emptydir-size";
 import { nodeBudget } from "./rightsize-enforce-node-budget";
 import { podSecurity } from "./rightsize-enforce-pod-security";
+import { postgresMemoryFit } from "./rightsize-enforce-postgres-memory-fit";
 import { postgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
 import { visibilityTimeout } from "./rightsize-enforce-visibility-timeout";
 import { missingPdb } from "./rightsize-missing-pdb";
@@ -22,6 +23,7 @@ export const POLICIES: Policies = [
   beatSingleton,
   brokerNoEviction,
   celeryMemoryFitPolicy,
+  postgresMemoryFit,
   visibilityTimeout,
   missingResources,
   requestsOverLimits,

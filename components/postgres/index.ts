@@ -7,7 +7,7 @@ import type { PostgresConfig } from "../../config/schema/postgres";
 import { seconds } from "../../model/units";
 import { POSTGRES } from "../shared/endpoints";
 import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
-import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, CONFIG_HASH_ANNOTATION, TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, podDefaults, writableDirs } from "../shared/security";
@@ -99,7 +99,7 @@ export class Postgres extends pulumi.ComponentResource {
 
     // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
     const waitFor = awaitTimeout(c.probes.startupTimeout);
-    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify(this.settings), ...waitFor };
+    const annotations = { [ANNOTATION.component]: COMPONENT.postgres, [ANNOTATION.tuning]: JSON.stringify({ ...this.settings, [TUNING_KEY.postgresBackendMemory]: c.backendMemory, [TUNING_KEY.postgresShm]: c.shmSize }), ...waitFor };
     this.service = headlessService(name, { namespace: ns, labels, selector, port: { name: "postgres", port: POSTGRES.port }, annotations: waitFor }, child);
     this.statefulSet = new k8s.apps.v1.StatefulSet(
       name,

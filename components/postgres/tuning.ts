@@ -7,22 +7,16 @@ import type { PostgresConfig } from "../../config/schema/postgres";
 import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../model/units";
 import type { ConnectionDemand } from "../../model/connections";
 import type { UsageAccount } from "../../model/usage";
+import { AUTOVACUUM_MAX_WORKERS, backendCost, committedMemory, DEFAULT_WORKER_PROCESSES, WORK_MEM_PER_BACKEND } from "../../model/postgres-memory";
 
 /** Postgres' own default; the app's demand must leave these free for an administrator. */
 export const SUPERUSER_RESERVED_CONNECTIONS = 3;
-/** Postgres' default autovacuum_max_workers; each may hold maintenance_work_mem at once. */
-export const AUTOVACUUM_MAX_WORKERS = 3;
 /**
  * The floor of the derived work_mem. Postgres' default is 4MB; below 1MB nearly every sort and hash spills
  * to disk. The derivation goes below 4MB rather than let the connections' private memory pass the limit.
  */
 export const MIN_WORK_MEM = bytes(1 * MiB);
-/**
- * work_mem-sized allocations a busy backend holds at once: measured on Postgres 15 in a memory cgroup
- * (npm run limits; README "Proof in the real limit") with a hash join + hash aggregate + sort per query,
- * a backend's private memory grew by 3.9 x work_mem (5.95 MiB at work_mem 1MB, 17.7 MiB at 4MB).
- */
-export const WORK_MEM_PER_BACKEND = 4;
+
 const MAINTENANCE_WORK_MEM_CAP = bytes(2 * GiB);
 const WAL_BUFFERS_MIN = bytes(32 * KiB);
 const WAL_BUFFERS_MAX = bytes(16 * MiB);
@@ -100,7 +94,7 @@ export function postgresTuning(pg: PostgresConfig): PostgresTuning {
   const o = pg.settings;
   const M = pg.resources.limits.memory;
   const C = wholeCores(pg.resources.limits.cpu);
-  const W = o.max_worker_processes ?? (C >= 4 ? C : 8);
+  const W = o.max_worker_processes ?? (C >= 4 ? C : DEFAULT_WORKER_PROCESSES);
   const mc = pg.maxConnections;
   const sb = floorTo(o.shared_buffers ?? M / 4, PG_BLOCK);
   const wal = walSizes(pg.storage.size, o.max_wal_size, o.min_wal_size);
@@ -147,15 +141,7 @@ export function postgresSettings(pg: PostgresConfig): PostgresSettings {
   };
 }
 
-/** One busy backend's private memory: its own (catalog caches, plans, buffers) + its work_mem allocations. */
-export function backendCost(t: Pick<PostgresTuning, "backendMemory" | "workMem">): Bytes {
-  return bytes(t.backendMemory + WORK_MEM_PER_BACKEND * t.workMem);
-}
-
-/** What the server can hold at once: shared memory, /dev/shm, autovacuum, and every backend busy. */
-export function committedMemory(t: PostgresTuning): Bytes {
-  return bytes(t.sharedBuffers + t.shm + AUTOVACUUM_MAX_WORKERS * t.maintenanceWorkMem + (t.maxConnections + t.workerProcesses) * backendCost(t));
-}
+export { AUTOVACUUM_MAX_WORKERS, backendCost, committedMemory, WORK_MEM_PER_BACKEND };
 
 const pg = (b: Bytes) => formatPgMemory(b);
 

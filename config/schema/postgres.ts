@@ -1,6 +1,8 @@
 import { z } from "zod";
 import { parsePgMemory, PG_MEMORY_HELP } from "../../model/native-units";
 import type { Bytes } from "../../model/units";
+import { DEFAULT_BACKEND_MEMORY } from "../../model/postgres-memory";
+import { formatMemory } from "../../model/quantity";
 import { memory, resources, secondsField, secretString, volumeShape } from "./common";
 
 /** A memory setting in Postgres' own notation ("384MB"), as bytes. */
@@ -73,7 +75,7 @@ export const postgresSchema = z
      * Default measured on Postgres 15 in a memory cgroup: 2.0 MiB on the limits test's query mix, rounded up
      * to 3Mi for an app's larger catalog; an app with hundreds of tables should measure its own.
      */
-    backendMemory: memory().prefault("3Mi"),
+    backendMemory: memory().prefault(formatMemory(DEFAULT_BACKEND_MEMORY)),
     /** The memory-backed /dev/shm (parallel query's dynamic shared memory); counted inside the limit. */
     shmSize: memory().prefault("128Mi"),
     database: identifier("app"),

@@ -4,6 +4,8 @@ import { POLICIES } from "../../policies/all";
 import { type Finding, evaluate, UNKNOWN } from "../helpers/policy";
 import { baseline, changed, container, find, hpa, main, scaledObject, setTuning } from "./fixtures";
 
+/** 20 connections and 16MB maintenance_work_mem: a 1GB shared_buffers still fits 1536Mi, so only the 40% advisory speaks. */
+const SMALL_PG = { work_mem: "1373kB", maintenance_work_mem: "16MB", max_connections: 20, rightsize_backend_memory: 3145728, rightsize_shm_bytes: 134217728 };
 const one = (policy: string, level: string, resource: string, message: string): Finding[] => [{ policy, level, resource, message }];
 
 describe("the compliant baseline", () => {
@@ -17,6 +19,7 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-beat-singleton", "mandatory"],
       ["rightsize-enforce-broker-noeviction", "mandatory"],
       ["rightsize-enforce-celery-memory-fit", "mandatory"],
+      ["rightsize-enforce-postgres-memory-fit", "mandatory"],
       ["rightsize-enforce-visibility-timeout", "mandatory"],
       ["rightsize-missing-resources", "advisory"],
       ["rightsize-disallow-requests-over-limits", "advisory"],
@@ -178,7 +181,7 @@ const cases: [string, () => ReturnType<typeof baseline>, Finding[]][] = [
   ],
   [
     "Postgres shared_buffers above 40% of the limit",
-    () => changed("StatefulSet", "postgres", (o) => setTuning(o, { shared_buffers: "1GB" })),
+    () => changed("StatefulSet", "postgres", (o) => setTuning(o, { ...SMALL_PG, shared_buffers: "1GB" })),
     one(
       "rightsize-configure-shared-buffers",
       "advisory",
@@ -188,7 +191,7 @@ const cases: [string, () => ReturnType<typeof baseline>, Finding[]][] = [
   ],
   [
     "Postgres shared_buffers as a bare number of 8kB blocks",
-    () => changed("StatefulSet", "postgres", (o) => setTuning(o, { shared_buffers: 131072 })),
+    () => changed("StatefulSet", "postgres", (o) => setTuning(o, { ...SMALL_PG, shared_buffers: 131072 })),
     one(
       "rightsize-configure-shared-buffers",
       "advisory",
@@ -199,11 +202,19 @@ const cases: [string, () => ReturnType<typeof baseline>, Finding[]][] = [
   [
     "Postgres shared_buffers in a unit Postgres rejects",
     () => changed("StatefulSet", "postgres", (o) => setTuning(o, { shared_buffers: "384mb" })),
+    // The mandatory memory fit cannot count an unreadable value: a violation, not a pass.
     one(
-      "rightsize-configure-shared-buffers",
-      "advisory",
+      "rightsize-enforce-postgres-memory-fit",
+      "mandatory",
       "StatefulSet/postgres",
       'StatefulSet postgres: shared_buffers "384mb" has unit "mb"; Postgres takes B, kB, MB, GB or TB (case-sensitive)',
+    ).concat(
+      one(
+        "rightsize-configure-shared-buffers",
+        "advisory",
+        "StatefulSet/postgres",
+        'StatefulSet postgres: shared_buffers "384mb" has unit "mb"; Postgres takes B, kB, MB, GB or TB (case-sensitive)',
+      ),
     ),
   ],
 ];
