@@ -30,8 +30,8 @@ export async function heapShmLoad(h: Harness, w: RenderedWorkload, opts: HeapShm
   const shmDir = join("/dev/shm", g.name);
   mkdirSync(shmDir);
   const fill = Math.floor((heapMiB * HEAP_FILL) / 16);
-  // 16 MiB strings of distinct content, kept: old space grows to ~90% of the ceiling.
-  const script = `const keep = []; for (let i = 0; i < ${fill}; i++) keep.push(Buffer.alloc(16 * 1024 * 1024, i % 251).toString("latin1")); console.log("heap filled", keep.length);`;
+  // 16 MiB arrays of doubles, kept: old space grows to ~90% of the ceiling (Buffers would live outside it).
+  const script = `const keep = []; for (let i = 0; i < ${fill}; i++) keep.push(new Array(2 * 1024 * 1024).fill(i + 0.5)); console.log("heap filled", keep.length);`;
   const shm = shmBytes > 0 ? `dd if=/dev/zero of=${join(shmDir, "fill")} bs=1M count=${Math.floor(shmBytes / MiB)} status=none && ` : "";
   const clock = stopwatch();
   const proc: Started = start(...g.wrap("/bin/sh", ["-c", `${shm}exec "${process.execPath}" --max-old-space-size=${heapMiB} -e '${script}'`]));

@@ -36,7 +36,8 @@ export async function gunicornLoad(h: Harness, w: RenderedWorkload, opts: { work
   const url = `http://127.0.0.1:${port}`;
   await waitFor(() => `gunicorn on ${url} (${server.output().slice(-1000)})`, 60, async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined));
   const masterPid = server.proc.pid;
-  const total = workers * (maxRequests + jitter) * 2;
+  // 1.5 x the most a worker serves before max_requests recycles it: every worker recycles at least once.
+  const total = Math.ceil(workers * (maxRequests + jitter) * 1.5);
   const clients = workers * 2;
   const clock = stopwatch();
   const problems: string[] = [];

@@ -86,7 +86,7 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
   const idleAnon = anonBytes(g.memoryPath, h.hierarchy.version);
   const script = join(dir, "load.sql");
   writeFileSync(script, `${PG_QUERY}\n`);
-  const seconds = opts.seconds ?? 20;
+  const seconds = opts.seconds ?? 10;
   let peakAnon = idleAnon;
   let maintenance = 0;
   let pgbench = { code: -1, stdout: "", stderr: "" };
