@@ -11,7 +11,7 @@ import { celeryDbConnections, maxReplicas, minReplicas, softTimeLimit, terminati
 import { baseValues, problems, set, valid } from "../../helpers/stack";
 
 const res = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });
-const withCelery = (celery: Record<string, unknown>) => set(set(baseValues(), "celery", celery), "postgres.maxConnections", 170);
+const withCelery = (celery: Record<string, unknown>) => set(set(set(baseValues(), "celery", celery), "postgres.maxConnections", 170), "postgres.resources.limits.memory", "2560Mi");
 const config = (p: Record<string, unknown>, name = "scraping") => valid(withCelery({ workers: { [name]: p } })).celery!;
 const pool = (p: Record<string, unknown>, name = "scraping") => config(p, name).workers[name]!;
 
