@@ -53,6 +53,7 @@ describe("the policy pack over the Analyzer protocol", () => {
       "rightsize-enforce-beat-singleton:mandatory",
       "rightsize-enforce-broker-noeviction:mandatory",
       "rightsize-enforce-celery-memory-fit:mandatory",
+      "rightsize-enforce-postgres-memory-fit:mandatory",
       "rightsize-enforce-visibility-timeout:mandatory",
       "rightsize-missing-resources:advisory",
       "rightsize-disallow-requests-over-limits:advisory",

@@ -20,7 +20,7 @@ describe("plan shows the data layer's tuning", () => {
     const p = JSON.parse(r.stdout);
     const w = (name: string): PlanWorkload => p.workloads.find((x: PlanWorkload) => x.name === name);
     expect(w("postgres").kind).toBe("StatefulSet");
-    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "384MB", effective_cache_size: "1152MB", work_mem: "4MB", max_connections: 100, jit: "off" });
+    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "512MB", effective_cache_size: "1536MB", work_mem: "2592kB", max_connections: 70, jit: "off" });
     expect(w("redis-broker").tuning).toEqual({
       maxmemory: 321912832,
       "maxmemory-policy": "noeviction",
@@ -41,8 +41,8 @@ describe("plan shows the data layer's tuning", () => {
     ],
     [
       "shared_buffers above the limit",
-      (y) => y.replace("    password: dev-only-postgres-password", "    password: dev-only-postgres-password\n    settings:\n      shared_buffers: 2GB"),
-      'postgres.settings.shared_buffers: 2GB is more than limits.memory 1536Mi (got "2GB")',
+      (y) => y.replace("    password: dev-only-postgres-password", "    password: dev-only-postgres-password\n    settings:\n      shared_buffers: 3GB"),
+      'postgres.settings.shared_buffers: 3GB is more than limits.memory 2Gi (got "3GB")',
     ],
   ];
   for (const [what, edit, message] of bad) {
@@ -61,7 +61,7 @@ describe("plan shows the data layer's tuning", () => {
     const out = mkdtempSync(join(tmpdir(), "rightsize-render-data-"));
     expect(runTool("render", ["dev", "--out", out]).code).toBe(0);
     const pg = readFileSync(join(out, "configmap-postgres-config.yaml"), "utf8");
-    expect(pg).toContain("shared_buffers = 384MB");
+    expect(pg).toContain("shared_buffers = 512MB");
     const redis = readFileSync(join(out, "configmap-redis-broker-config.yaml"), "utf8");
     expect(redis).toContain("maxmemory-policy noeviction");
     const secret = readFileSync(join(out, "secret-postgres-credentials.yaml"), "utf8");

@@ -46,7 +46,7 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(r.stdout).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 16 policies over the Analyzer protocol:");
+    expect(r.stdout).toContain("Policies: rightsize 0.1.0, 17 policies over the Analyzer protocol:");
     expect(r.stdout).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
@@ -62,7 +62,7 @@ describe("npm run plan", () => {
     const p = JSON.parse(runTool("plan", ["dev", "--json"]).stdout);
     expect(p.policies.evaluated).toBe(true);
     expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
-    expect(p.policies.results).toHaveLength(16);
+    expect(p.policies.results).toHaveLength(17);
     expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
     expect(p.violations).toEqual([]);
   });
@@ -75,8 +75,8 @@ describe("npm run plan", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^  FAIL  rightsize-enforce-node-budget\s+mandatory, 1 violation\(s\)$/m);
-    expect(r.stdout).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 28 pods cannot be packed onto 1 node).");
-    expect(r.stdout).toContain("      Requests at rest: 9370m CPU / 21568Mi in 71 pods; at the rollout peak: 11040m CPU / 24832Mi in 79 pods.");
+    expect(r.stdout).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 30 pods cannot be packed onto 1 node).");
+    expect(r.stdout).toContain("      Requests at rest: 9370m CPU / 22080Mi in 71 pods; at the rollout peak: 11040m CPU / 25344Mi in 79 pods.");
   });
 
   it("checks against the budget a policy config pins, and says so", () => {
