@@ -37,9 +37,14 @@ export type ComponentKind = (typeof COMPONENT)[keyof typeof COMPONENT];
 
 /**
  * Tuning keys that are not the software's own settings but that a policy needs to check the derivation
- * with the component's numbers (bytes): a Celery worker's parent process.
+ * with the component's numbers (bytes): a Celery worker's parent process, a Postgres backend's own memory.
  */
-export const TUNING_KEY = { celeryParentMemory: "rightsize_parent_memory" } as const;
+export const TUNING_KEY = {
+  celeryParentMemory: "rightsize_parent_memory",
+  /** Postgres: each backend's own memory beside work_mem (bytes), and the memory-backed /dev/shm (bytes). */
+  postgresBackendMemory: "rightsize_backend_memory",
+  postgresShm: "rightsize_shm_bytes",
+} as const;
 
 interface Annotated {
   metadata?: { annotations?: Record<string, string> };

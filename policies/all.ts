@@ -14,6 +14,7 @@ import { enforceBeatSingleton } from "./rightsize-enforce-beat-singleton";
 import { enforceBrokerNoeviction } from "./rightsize-enforce-broker-noeviction";
 import { enforceCeleryMemoryFit } from "./rightsize-enforce-celery-memory-fit";
 import { enforceMemoryEmptydirSize } from "./rightsize-enforce-memory-emptydir-size";
+import { enforcePostgresMemoryFit } from "./rightsize-enforce-postgres-memory-fit";
 import { enforceNodeBudget } from "./rightsize-enforce-node-budget";
 import { enforcePodSecurity } from "./rightsize-enforce-pod-security";
 import { enforcePostgresMemoryRequest } from "./rightsize-enforce-postgres-memory-request";
@@ -31,6 +32,7 @@ export const POLICIES: Policies = [
   enforceBeatSingleton,
   enforceBrokerNoeviction,
   enforceCeleryMemoryFit,
+  enforcePostgresMemoryFit,
   enforceVisibilityTimeout,
   disallowAddedCapabilities,
   disallowHostAccess,

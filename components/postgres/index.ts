@@ -6,6 +6,7 @@ import type { PostgresConfig } from "../../config/schema/postgres";
 import { seconds } from "../../model/units";
 import { POSTGRES } from "../shared/endpoints";
 import { APP_CLIENT_LABEL } from "../shared/labels";
+import { TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
@@ -65,7 +66,9 @@ export class Postgres extends pulumi.ComponentResource {
     this.settings = postgresSettings(c, tuning);
     // A start may take probes.startupTimeout; Pulumi's await on the set and its Service must allow it.
     const waitFor = awaitTimeout(c.probes.startupTimeout);
-    const w = workload({ name, namespace: ns, label: "postgres", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: this.settings, annotations: waitFor });
+    // The backend and /dev/shm costs travel with the tuning so the memory-fit policy checks the derivation's own numbers.
+    const tuningAnnotation = { ...this.settings, [TUNING_KEY.postgresBackendMemory]: c.backendMemory, [TUNING_KEY.postgresShm]: c.shmSize };
+    const w = workload({ name, namespace: ns, label: "postgres", kind: DESCRIPTOR.kind, configKey: a.configKey, tuning: tuningAnnotation, annotations: waitFor });
     const { labels, selector } = w;
     const conf = renderPostgresConf(c, tuning);
     const configMap = new k8s.core.v1.ConfigMap(

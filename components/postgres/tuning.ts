@@ -7,12 +7,17 @@ import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
 import { type Bytes, bytes, GiB, KiB, MiB, type Millicores, type Seconds, seconds } from "../../model/units";
 import type { ConnectionDemand } from "../../model/connections";
+import type { UsageAccount } from "../../model/usage";
+import { AUTOVACUUM_MAX_WORKERS, backendCost, committedMemory, DEFAULT_WORKER_PROCESSES, WORK_MEM_PER_BACKEND } from "../../model/postgres-memory";
 
 /** Postgres' own default; the app's demand must leave these free for an administrator. */
 export const SUPERUSER_RESERVED_CONNECTIONS = 3;
-/** Postgres' default autovacuum_max_workers; each may hold maintenance_work_mem at once. */
-export const AUTOVACUUM_MAX_WORKERS = 3;
-export const MIN_WORK_MEM = bytes(4 * MiB);
+/**
+ * The floor of the derived work_mem. Postgres' default is 4MB; below 1MB nearly every sort and hash spills
+ * to disk. The derivation goes below 4MB rather than let the connections' private memory pass the limit.
+ */
+export const MIN_WORK_MEM = bytes(1 * MiB);
+
 const MAINTENANCE_WORK_MEM_CAP = bytes(2 * GiB);
 const WAL_BUFFERS_MIN = bytes(32 * KiB);
 const WAL_BUFFERS_MAX = bytes(16 * MiB);
@@ -56,6 +61,8 @@ export interface PostgresTuning {
   minWalSize: Bytes;
   maxWalSize: Bytes;
   shm: Bytes;
+  /** Each backend's private memory beside its work_mem allocations (postgres.backendMemory). */
+  backendMemory: Bytes;
 }
 
 export function wholeCores(limit: Millicores): number {
@@ -88,10 +95,14 @@ export function postgresTuning(pg: PostgresConfig): PostgresTuning {
   const o = pg.settings;
   const M = pg.resources.limits.memory;
   const C = wholeCores(pg.resources.limits.cpu);
-  const W = o.max_worker_processes ?? (C >= 4 ? C : 8);
+  const W = o.max_worker_processes ?? (C >= 4 ? C : DEFAULT_WORKER_PROCESSES);
   const mc = pg.maxConnections;
   const sb = floorTo(o.shared_buffers ?? M / 4, PG_BLOCK);
   const wal = walSizes(pg.storage.size, o.max_wal_size, o.min_wal_size);
+  const mwm = floorTo(o.maintenance_work_mem ?? Math.min(M / 16, MAINTENANCE_WORK_MEM_CAP), KiB);
+  // What is left once shared memory, autovacuum and every backend's own memory are counted, shared by
+  // every backend's work_mem allocations.
+  const left = M - sb - pg.shmSize - AUTOVACUUM_MAX_WORKERS * mwm - (mc + W) * pg.backendMemory;
   return {
     memoryLimit: M,
     cores: C,
@@ -99,12 +110,13 @@ export function postgresTuning(pg: PostgresConfig): PostgresTuning {
     workerProcesses: W,
     sharedBuffers: sb,
     effectiveCacheSize: floorTo(o.effective_cache_size ?? (3 * M) / 4, PG_BLOCK),
-    maintenanceWorkMem: floorTo(o.maintenance_work_mem ?? Math.min(M / 16, MAINTENANCE_WORK_MEM_CAP), KiB),
-    workMem: floorTo(o.work_mem ?? Math.max(MIN_WORK_MEM, (M - sb) / ((mc + W) * 3)), KiB),
+    maintenanceWorkMem: mwm,
+    workMem: floorTo(o.work_mem ?? Math.max(MIN_WORK_MEM, left / ((mc + W) * WORK_MEM_PER_BACKEND)), KiB),
     walBuffers: floorTo(o.wal_buffers ?? Math.min(WAL_BUFFERS_MAX, Math.max(WAL_BUFFERS_MIN, (sb * 3) / 100)), PG_BLOCK),
     minWalSize: wal.min,
     maxWalSize: wal.max,
     shm: pg.shmSize,
+    backendMemory: pg.backendMemory,
   };
 }
 
@@ -130,17 +142,14 @@ export function postgresSettings(pg: PostgresConfig, t: PostgresTuning = postgre
   };
 }
 
-/** What the server can hold at once: shared memory, /dev/shm, autovacuum, and one work_mem per process. */
-export function committedMemory(t: PostgresTuning): Bytes {
-  return bytes(t.sharedBuffers + t.shm + AUTOVACUUM_MAX_WORKERS * t.maintenanceWorkMem + (t.maxConnections + t.workerProcesses) * t.workMem);
-}
+export { AUTOVACUUM_MAX_WORKERS, backendCost, committedMemory, WORK_MEM_PER_BACKEND };
 
 const pg = (b: Bytes) => formatPgMemory(b);
 
 function explainCommitted(t: PostgresTuning): string {
   return (
     `shared_buffers ${pg(t.sharedBuffers)} + /dev/shm ${pg(t.shm)} + ${AUTOVACUUM_MAX_WORKERS} autovacuum workers x maintenance_work_mem ${pg(t.maintenanceWorkMem)} + ` +
-    `(${t.maxConnections} connections + ${t.workerProcesses} worker processes) x work_mem ${pg(t.workMem)} = ${pg(committedMemory(t))}`
+    `(${t.maxConnections} connections + ${t.workerProcesses} worker processes) x (backend ${pg(t.backendMemory)} + ${WORK_MEM_PER_BACKEND} x work_mem ${pg(t.workMem)}) = ${pg(committedMemory(t))}`
   );
 }
 
@@ -179,7 +188,7 @@ export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDema
     out.push(
       culprit
         ? issue(`${key}.settings.${culprit}`, what, pg(o[culprit]!))
-        : issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.maxConnections or ${key}.shmSize)`, limit),
+        : issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.maxConnections and the app's pool sizes, or ${key}.shmSize)`, limit),
     );
   }
   const halfVolume = floorTo(p.storage.size / 2, MiB);
@@ -207,7 +216,7 @@ export function explainTuning(p: PostgresConfig, t: PostgresTuning): string[] {
     why("shared_buffers", "M/4"),
     why("effective_cache_size", "3M/4"),
     why("maintenance_work_mem", "M/16, at most 2GB"),
-    why("work_mem", `(M - shared_buffers) / ((max_connections + W) x 3), at least 4MB`),
+    why("work_mem", `(M - shared_buffers - /dev/shm - ${AUTOVACUUM_MAX_WORKERS} x maintenance_work_mem - (max_connections + W) x backend ${pg(t.backendMemory)}) / ((max_connections + W) x ${WORK_MEM_PER_BACKEND}), at least 1MB`),
     why("wal_buffers", "3% of shared_buffers, between 32kB and 16MB"),
     why("max_wal_size", `4GB, at most a quarter of the ${formatMemory(p.storage.size)} volume`),
     `at most ${explainCommitted(t)} of ${M}`,
@@ -248,4 +257,34 @@ export function renderPostgresConf(p: PostgresConfig, t: PostgresTuning = postgr
 export const SHUTDOWN_TIMEOUT: Seconds = seconds(60);
 export function terminationGracePeriod(): Seconds {
   return seconds(SHUTDOWN_TIMEOUT + 30);
+}
+
+/**
+ * The usage model: the shared part (shared_buffers, /dev/shm, autovacuum) + backends (max_connections +
+ * worker processes) x each busy backend's cost (backendMemory + WORK_MEM_PER_BACKEND x work_mem). The cost
+ * is derived, so recommend's calibrated per-backend cost less WORK_MEM_PER_BACKEND x work_mem is the
+ * postgres.backendMemory to set.
+ */
+export function postgresUsage(p: PostgresConfig): UsageAccount {
+  const t = postgresTuning(p);
+  return {
+    units: t.maxConnections + t.workerProcesses,
+    fixed: bytes(t.sharedBuffers + t.shm + AUTOVACUUM_MAX_WORKERS * t.maintenanceWorkMem),
+    perUnit: backendCost(t),
+  };
+}
+
+/** The smallest limit (whole MiB) whose derivation gives each backend at least `perBackend`; the backends are the config's. */
+export function postgresLimitFor(p: PostgresConfig, _units: number, perBackend: Bytes): Bytes {
+  const at = (m: number) => postgresUsage({ ...p, resources: { ...p.resources, limits: { ...p.resources.limits, memory: bytes(m * MiB) } } }).perUnit;
+  let lo = 1;
+  let hi = 2;
+  while (at(hi) < perBackend) [lo, hi] = [hi, hi * 2];
+  // at(lo) < perBackend <= at(hi): the smallest whole MiB in between.
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (at(mid) >= perBackend) hi = mid;
+    else lo = mid;
+  }
+  return bytes((at(lo) >= perBackend ? lo : hi) * MiB);
 }

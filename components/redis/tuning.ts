@@ -27,12 +27,23 @@ export const ROLE_POLICY: Record<RedisRole, EvictionPolicy> = {
 export const HOLDS_QUEUES: Record<RedisRole, boolean> = { broker: true, cache: false, shared: true };
 
 /**
- * The share of the memory limit maxmemory may take. A fork for an AOF rewrite or RDB save copies every
- * page the parent writes meanwhile, so with persistence 40% stays free for that; without, 20% for
- * client buffers and fragmentation.
+ * How a role writes, which decides what a fork copies: Celery pushes and pops at the ends of a few lists,
+ * so an AOF rewrite or RDB save copies few pages; a cache's SETs land on random keys, so a fork copies
+ * nearly every page of the dataset while it runs.
  */
-export function maxmemoryShare(persistent: boolean): { num: number; den: number; text: string } {
-  return persistent ? { num: 3, den: 5, text: "0.6" } : { num: 4, den: 5, text: "0.8" };
+export const WRITE_PATTERN: Record<RedisRole, "queue pushes" | "random overwrites"> = { broker: "queue pushes", cache: "random overwrites", shared: "random overwrites" };
+
+/**
+ * The share of the memory limit maxmemory may take, measured in real memory cgroups (npm run limits, the
+ * README's table): the rest holds client output buffers and fragmentation (mem_fragmentation_ratio
+ * 1.05-1.07 under load), and, with persistence, the fork's copy-on-write. Queue pushes with AOF rewrites
+ * copied at most 22% of the dataset, so 0.6 leaves room; random overwrites copied 60% within 20 s and
+ * up to the whole dataset on a slower rewrite (0.6 was OOM-killed, ~0.4 survived), so 0.4: the dataset,
+ * a full copy, and 20% for buffers and fragmentation. Without persistence there is no fork: 0.8.
+ */
+export function maxmemoryShare(role: RedisRole, persistent: boolean): { num: number; den: number; text: string } {
+  if (!persistent) return { num: 4, den: 5, text: "0.8" };
+  return WRITE_PATTERN[role] === "queue pushes" ? { num: 3, den: 5, text: "0.6" } : { num: 2, den: 5, text: "0.4" };
 }
 
 export function appendonly(r: RedisInstanceConfig): "yes" | "no" {
@@ -49,9 +60,9 @@ export function persistent(r: RedisInstanceConfig): boolean {
   return appendonly(r) === "yes" || save(r) !== "";
 }
 
-/** The largest maxmemory the limit allows: 0.6 or 0.8 x M, rounded down to whole MiB. */
+/** The largest maxmemory the limit allows: 0.4, 0.6 or 0.8 x M by role and persistence, rounded down to whole MiB. */
 export function maxmemoryCeiling(r: RedisInstanceConfig): Bytes {
-  const s = maxmemoryShare(persistent(r));
+  const s = maxmemoryShare(r.role, persistent(r));
   return bytes(Math.floor((r.resources.limits.memory * s.num) / s.den / MiB) * MiB);
 }
 
@@ -116,10 +127,10 @@ export function checkRedis(r: RedisInstanceConfig, key: string, isCeleryBroker: 
     out.push(issue(`${key}.settings.appendonly`, `role ${r.role} holds Celery's queues: without the AOF a restart loses every queued task`, "no"));
   }
   const ceiling = maxmemoryCeiling(r);
-  const share = maxmemoryShare(persistent(r));
+  const share = maxmemoryShare(r.role, persistent(r));
   if (o.maxmemory !== undefined && o.maxmemory > ceiling) {
     const why = persistent(r)
-      ? "a fork for an AOF rewrite or RDB save needs room for copy-on-write"
+      ? `a fork for an AOF rewrite or RDB save needs room for copy-on-write of what role ${r.role}'s ${WRITE_PATTERN[r.role]} dirty meanwhile`
       : "client buffers and fragmentation need room outside maxmemory";
     out.push(
       issue(
@@ -195,7 +206,7 @@ export function redisUsage(r: RedisInstanceConfig): UsageAccount {
 
 /** The smallest limit (whole MiB) whose derived maxmemory holds `dataset`: the inverse of maxmemoryCeiling. */
 export function redisLimitFor(r: RedisInstanceConfig, _units: number, dataset: Bytes): Bytes {
-  const s = maxmemoryShare(persistent(r));
+  const s = maxmemoryShare(r.role, persistent(r));
   let limit = Math.max(MiB, (Math.ceil((Math.ceil(dataset / MiB) * MiB * s.den) / s.num / MiB) - 4) * MiB);
   const at = (m: number) => ({ ...r, resources: { ...r.resources, limits: { ...r.resources.limits, memory: bytes(m) } } });
   while (maxmemoryCeiling(at(limit)) < dataset) limit += MiB;

@@ -1,7 +1,9 @@
 import { z } from "zod";
 import { parsePgMemory, PG_MEMORY_HELP } from "../../model/native-units";
 import type { Bytes } from "../../model/units";
-import { resources, secondsField, secretString, size, volumeShape } from "./common";
+import { DEFAULT_BACKEND_MEMORY } from "../../model/postgres-memory";
+import { formatMemory } from "../../model/quantity";
+import { resources, secondsField, secretString, size, unitMemory, volumeShape } from "./common";
 
 /** A memory setting in Postgres' own notation ("384MB"), as bytes. */
 const pgMemory = () =>
@@ -63,7 +65,17 @@ export const postgresSchema = z
         type: z.enum(["ssd", "hdd"]).default("ssd"),
       })
       .prefault({}),
-    maxConnections: z.number().int().min(10).max(10000).default(100),
+    /**
+     * Every connection the server admits, each a backend process with private memory inside the limit:
+     * with the derivation's work_mem at its 1MB floor, 80 fit the default 1536Mi.
+     */
+    maxConnections: z.number().int().min(10).max(10000).default(80),
+    /**
+     * One busy backend's private memory beside its work_mem allocations (catalog caches, plans, buffers).
+     * Default measured on Postgres 15 in a memory cgroup: 2.0 MiB on the limits test's query mix, rounded up
+     * to 3Mi for an app's larger catalog; an app with hundreds of tables should measure its own.
+     */
+    backendMemory: unitMemory("backends").prefault(formatMemory(DEFAULT_BACKEND_MEMORY)),
     /** The memory-backed /dev/shm (parallel query's dynamic shared memory); counted inside the limit. */
     shmSize: size().prefault("128Mi"),
     database: identifier("app"),

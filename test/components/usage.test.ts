@@ -24,8 +24,8 @@ describe("usage models", () => {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const modelled = stackWorkloads(stack()).filter((w) => w.descriptor.usage) as { descriptor: AnyDescriptor; workload: { configKey: string; config: any } }[];
 
-  it("cover web, the Celery pool, the browser and both Redis roles in this stack", () => {
-    expect(modelled.map((w) => w.workload.configKey).sort()).toEqual(["celery.workers.default", "playwright", "redis.broker", "web"]);
+  it("cover web, Postgres, the Celery pool, the browser and both Redis roles in this stack", () => {
+    expect(modelled.map((w) => w.workload.configKey).sort()).toEqual(["celery.workers.default", "playwright", "postgres", "redis.broker", "web"]);
   });
 
   it("gunicorn: master 50Mi + workers x 200Mi; 512Mi at 8 cores gives 2 workers", () => {

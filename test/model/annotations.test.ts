@@ -14,7 +14,7 @@ describe("annotation names", () => {
       configKey: "rightsize.io/config-key",
     });
     expect(CONFIG_HASH_ANNOTATION).toBe("rightsize.io/config-sha256");
-    expect(TUNING_KEY).toEqual({ celeryParentMemory: "rightsize_parent_memory" });
+    expect(TUNING_KEY).toEqual({ celeryParentMemory: "rightsize_parent_memory", postgresBackendMemory: "rightsize_backend_memory", postgresShm: "rightsize_shm_bytes" });
     expect(Object.values(COMPONENT)).toEqual(["web", "postgres", "redis", "meilisearch", "playwright", "celery-worker", "celery-beat", "extra"]);
   });
 

@@ -22,6 +22,7 @@ describe("the compliant baseline", () => {
       ["rightsize-enforce-beat-singleton", "mandatory"],
       ["rightsize-enforce-broker-noeviction", "mandatory"],
       ["rightsize-enforce-celery-memory-fit", "mandatory"],
+      ["rightsize-enforce-postgres-memory-fit", "mandatory"],
       ["rightsize-enforce-visibility-timeout", "mandatory"],
       ["rightsize-disallow-added-capabilities", "mandatory"],
       ["rightsize-disallow-host-access", "mandatory"],

@@ -193,7 +193,8 @@ export function baseline(): K8sObject[] {
     workload("postgres", {
       kind: "StatefulSet",
       component: "postgres",
-      tuning: { shared_buffers: "384MB", work_mem: "4MB" },
+      // As rendered for 1536Mi at 80 connections (components/postgres/tuning.ts).
+      tuning: { shared_buffers: "384MB", work_mem: "1373kB", maintenance_work_mem: "96MB", max_connections: 80, rightsize_backend_memory: 3145728, rightsize_shm_bytes: 134217728 },
       containers: [container("postgres", "postgres:15.6", { req: ["1", "1536Mi"], lim: ["2", "1536Mi"] }, { readinessProbe: execProbe("pg_isready"), livenessProbe: tcpProbe(5432) })],
     }),
     service("postgres", "postgres", 5432),

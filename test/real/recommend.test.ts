@@ -169,11 +169,14 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(beat.proposed.limits.memoryBytes).toBe(128 * MiB);
   });
 
-  it("Postgres: the smaller limit changes shared_buffers, and the reduction is said plainly", () => {
+  it("Postgres: a smaller limit that cannot hold every connection busy is kept, with the validation's reason", () => {
     const pg = w(prod, "postgres");
-    // 2200Mi + 15% = 2530Mi -> 2560Mi (128Mi steps above 1Gi).
-    expect(pg.proposed.limits.memoryBytes).toBe(2560 * MiB);
-    expect(pg.tuning.find((t) => t.key === "shared_buffers")).toEqual({ key: "shared_buffers", before: "1GB", after: "640MB", reduced: true });
+    // 2200Mi + 15% = 2530Mi -> 2560Mi, but prod's 240 connections, each with its own memory + 4 x work_mem
+    // (issue 17's measured rule), do not fit it: the config check rejects the proposal and 4Gi stays.
+    expect(pg.proposed).toEqual(pg.current);
+    expect(pg.memory.action).toBe("keep");
+    expect(pg.memory.reason).toContain("(240 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 1MB) = 2984MB does not fit limits.memory 2560Mi");
+    expect(pg.tuning).toEqual([]);
   });
 
   it("2 h of history: the current values stay, with the reason", () => {

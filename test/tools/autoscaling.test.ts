@@ -25,7 +25,9 @@ describe("plan with a KEDA-scaled pool", () => {
     // More Postgres connections too, so that only the budget is wrong with the stack.
     const dir = variant("prodbig", [
       ["          maxReplicas: 3\n", "          maxReplicas: 8\n"],
-      ["    maxConnections: 300\n", "    maxConnections: 500\n"],
+      // 396 connections, each costing its own memory + 4 x work_mem: 6Gi holds them.
+      ["    maxConnections: 240\n", "    maxConnections: 400\n"],
+      ["        memory: 4Gi\n    storage:\n      size: 100Gi\n", "        memory: 6Gi\n    storage:\n      size: 100Gi\n"],
     ]);
     // A valid config (no StackConfigInvalid): only the budget is wrong.
     const { plan } = await planner.plan("prodbig", { dir });
@@ -39,7 +41,8 @@ describe("plan with a KEDA-scaled pool", () => {
       "ScaledObject celery-worker-scraping: maxReplicaCount 8 lets Deployment celery-worker-scraping run 8 pods (+8 during a rollout) of 300m CPU / 1Gi, " +
         "and at that max the stack does not fit its node budget (see the stack's finding); at most maxReplicaCount 3 fits.",
     );
-    expect(v[1].message).toContain("Over by 2700m CPU at the rollout peak.");
+    // The 2 more Gi Postgres needs for 400 connections tip the memory over too.
+    expect(v[1].message).toContain("Over by 2700m CPU and 640Mi memory at the rollout peak.");
   });
 
   it("rejects a default queue's pool that would scale to zero under beat, naming the key", async () => {

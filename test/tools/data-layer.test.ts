@@ -23,7 +23,7 @@ describe("plan shows the data layer's tuning", () => {
     const p = JSON.parse(JSON.stringify((await planner.plan("dev")).plan));
     const w = (name: string): PlanWorkload => p.workloads.find((x: PlanWorkload) => x.name === name);
     expect(w("postgres").kind).toBe("StatefulSet");
-    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "384MB", effective_cache_size: "1152MB", work_mem: "4MB", max_connections: 100, jit: "off" });
+    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "512MB", effective_cache_size: "1536MB", work_mem: "2592kB", max_connections: 70, jit: "off" });
     expect(w("redis-broker").tuning).toEqual({
       maxmemory: 321912832,
       "maxmemory-policy": "noeviction",
@@ -44,8 +44,8 @@ describe("plan shows the data layer's tuning", () => {
     ],
     [
       "shared_buffers above the limit",
-      (y) => y.replace("    password: dev-only-postgres-password", "    password: dev-only-postgres-password\n    settings:\n      shared_buffers: 2GB"),
-      'postgres.settings.shared_buffers: 2GB is more than limits.memory 1536Mi (got "2GB")',
+      (y) => y.replace("    password: dev-only-postgres-password", "    password: dev-only-postgres-password\n    settings:\n      shared_buffers: 3GB"),
+      'postgres.settings.shared_buffers: 3GB is more than limits.memory 2Gi (got "3GB")',
     ],
   ];
   for (const [what, edit, message] of bad) {
@@ -62,7 +62,7 @@ describe("plan shows the data layer's tuning", () => {
     const out = mkdtempSync(join(tmpdir(), "rightsize-render-data-"));
     writeManifests(await objectsOf("dev"), out);
     const pg = readFileSync(join(out, "configmap-postgres-config.yaml"), "utf8");
-    expect(pg).toContain("shared_buffers = 384MB");
+    expect(pg).toContain("shared_buffers = 512MB");
     const redis = readFileSync(join(out, "configmap-redis-broker-config.yaml"), "utf8");
     expect(redis).toContain("maxmemory-policy noeviction");
     const secret = readFileSync(join(out, "secret-postgres-credentials.yaml"), "utf8");

@@ -7,7 +7,7 @@ import { baseValues, set, valid } from "../../helpers/stack";
 const scraping = { queues: ["scraping"], replicas: 2, timeLimit: 3600, softTimeLimit: 3300, resources: { requests: { cpu: "500m", memory: "768Mi" }, limits: { cpu: "2", memory: "1536Mi" } } };
 
 // web's 40 + these pools' 64 + 3 reserved is more than the default 100 Postgres connections.
-const base = () => set(baseValues(), "postgres.maxConnections", 150);
+const base = () => set(set(baseValues(), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi");
 
 describe("Celery under mocks", () => {
   let objects: K8sObject[];

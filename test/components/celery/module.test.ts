@@ -6,8 +6,9 @@ import { describe, expect, it } from "vitest";
 import { LOAD_LINE, probeCommand, pyLiteral, renderConfigModule, renderFiles, sharedSettings } from "../../../components/celery/module";
 import { baseValues, set, valid } from "../../helpers/stack";
 
+// 80 connections (web 40 + the pools 40) + 3 reserved: more than the default 80, so Postgres gets 90 and 2Gi.
 const celery = valid(
-  set(baseValues(), "celery", {
+  set(set(set(baseValues(), "postgres.maxConnections", 90), "postgres.resources.limits.memory", "2Gi"), "celery", {
     taskEvents: true,
     workers: {
       scraping: { timeLimit: 3600, softTimeLimit: 3300, resources: { requests: { cpu: "500m", memory: "768Mi" }, limits: { cpu: "2", memory: "1536Mi" } } },

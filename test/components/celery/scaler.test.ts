@@ -20,7 +20,7 @@ describe("an autoscaled Celery pool under mocks", () => {
   let types: string[];
   beforeAll(async () => {
     useMocks();
-    const values = set(set(baseValues(), "postgres.maxConnections", 150), "celery", { workers: { default: { timeLimit: 120 }, scraping } });
+    const values = set(set(set(baseValues(), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi"), "celery", { workers: { default: { timeLimit: 120 }, scraping } });
     const r = await collect(() => new Celery("celery", { namespace: "ns", config: valid(values).celery!, image: "reg.example.com/app:1.0.0" }));
     objects = r.objects;
     types = r.resources.map((x) => x.type);

@@ -10,7 +10,7 @@ import {
 import { celeryDbConnections, maxReplicas, minReplicas, softTimeLimit, terminationGracePeriod, visibilityTimeout } from "../../../components/celery/tuning";
 import { baseValues, problems, resources as res, set, valid } from "../../helpers/stack";
 
-const withCelery = (celery: Record<string, unknown>) => set(set(baseValues(), "celery", celery), "postgres.maxConnections", 170);
+const withCelery = (celery: Record<string, unknown>) => set(set(set(baseValues(), "celery", celery), "postgres.maxConnections", 170), "postgres.resources.limits.memory", "2560Mi");
 const config = (p: Record<string, unknown>, name = "scraping") => valid(withCelery({ workers: { [name]: p } })).celery!;
 const pool = (p: Record<string, unknown>, name = "scraping") => config(p, name).workers[name]!;
 

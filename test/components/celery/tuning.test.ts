@@ -17,7 +17,8 @@ import { baseValues, problems, resources as res, set, valid } from "../../helper
 
 
 /** A stack whose celery section is `celery`. */
-const withCelery = (celery: Record<string, unknown>) => set(baseValues(), "celery", celery);
+// Room in Postgres for web's 40 connections and the pools' (the default 80 would not hold them).
+const withCelery = (celery: Record<string, unknown>) => set(set(set(baseValues(), "postgres.maxConnections", 100), "postgres.resources.limits.memory", "2Gi"), "celery", celery);
 const pool = (p: Record<string, unknown>, name = "default") => valid(withCelery({ workers: { [name]: p } })).celery!.workers[name]!;
 
 // 003's worker: 2.5 CPU / 2 GB, 6 processes of 400000 KiB, prefetch 2, 1-hour tasks, Redis' default visibility.
@@ -215,7 +216,7 @@ describe("other bad input", () => {
 describe("celeryDbConnections", () => {
   it("counts pods during a rollout x processes x the per-process pool", () => {
     // 40 (web) + 64 (these pools) + 3 reserved needs more than the default 100 connections.
-    const c = valid(set(withCelery({ workers: { default: { replicas: 2, timeLimit: 120 }, scraping: { ...pool003, replicas: 1, database: { poolSize: 2, maxOverflow: 0 } } } }), "postgres.maxConnections", 150));
+    const c = valid(set(set(withCelery({ workers: { default: { replicas: 2, timeLimit: 120 }, scraping: { ...pool003, replicas: 1, database: { poolSize: 2, maxOverflow: 0 } } } }), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi"));
     expect(celeryDbConnections(c)).toEqual([
       {
         key: "celery.workers.default",

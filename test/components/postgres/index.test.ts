@@ -53,7 +53,7 @@ describe("Postgres under mocks", () => {
 
   it("writes postgresql.conf into the ConfigMap and starts postgres with it", () => {
     const conf = (find(objects, "ConfigMap", "postgres-config") as { data: Record<string, string> }).data["postgresql.conf"]!;
-    expect(conf.split("\n")).toEqual(expect.arrayContaining(["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 4MB"]));
+    expect(conf.split("\n")).toEqual(expect.arrayContaining(["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 1373kB"]));
     expect(container().args).toEqual(["-c", "config_file=/etc/postgresql/postgresql.conf"]);
     expect(container().volumeMounts).toContainEqual({ name: "config", mountPath: "/etc/postgresql", readOnly: true });
   });
@@ -61,7 +61,8 @@ describe("Postgres under mocks", () => {
   it("records the tuning as Postgres spells it", () => {
     const a = sts().metadata!.annotations!;
     expect(a["rightsize.io/component"]).toBe("postgres");
-    expect(JSON.parse(a["rightsize.io/tuning"]!)).toEqual(postgresSettings(config));
+    // The settings, and the two numbers the memory-fit policy counts beside them (bytes).
+    expect(JSON.parse(a["rightsize.io/tuning"]!)).toEqual({ ...postgresSettings(config), rightsize_backend_memory: 3 * 1024 * 1024, rightsize_shm_bytes: 128 * 1024 * 1024 });
     expect(JSON.parse(a["rightsize.io/tuning"]!)).toMatchObject({ shared_buffers: "384MB", effective_cache_size: "1152MB" });
   });
 

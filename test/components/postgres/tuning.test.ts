@@ -21,15 +21,15 @@ function sized(memory: string, cpu: string, extra: Record<string, unknown> = {})
 }
 
 describe("pgtune's web profile from the container's limits", () => {
-  it("003's 1.5 GiB / 2 CPU: shared_buffers 384MB, effective_cache_size 1152MB, work_mem 4MB (not 32MB)", () => {
+  it("003's 1.5 GiB / 2 CPU: shared_buffers 384MB, effective_cache_size 1152MB, work_mem what the busy backends leave (not 32MB)", () => {
     expect(postgresSettings(valid().postgres)).toEqual({
-      max_connections: 100,
+      max_connections: 80,
       superuser_reserved_connections: 3,
       shared_buffers: "384MB",
       effective_cache_size: "1152MB",
       maintenance_work_mem: "96MB",
-      // (1536MB - 384MB) / ((100 + 8) x 3) = 3640kB, raised to the 4MB floor
-      work_mem: "4MB",
+      // (1536MB - 384MB - 128MB /dev/shm - 3 x 96MB - (80 + 8) x 3MB) / ((80 + 8) x 4) = 1373kB
+      work_mem: "1373kB",
       // 3% of 384MB = 11796.48kB, down to whole 8kB pages
       wal_buffers: "11792kB",
       min_wal_size: "1GB",
@@ -46,8 +46,8 @@ describe("pgtune's web profile from the container's limits", () => {
       shared_buffers: "2GB",
       effective_cache_size: "6GB",
       maintenance_work_mem: "512MB",
-      // 6GiB / ((100 + 4) x 3) = 20164.9kB
-      work_mem: "20164kB",
+      // (8GiB - 2GiB - 128MB - 3 x 512MB - (80 + 4) x 3MB) / ((80 + 4) x 4) = 12885kB
+      work_mem: "12885kB",
       wal_buffers: "16MB",
       max_worker_processes: 4,
       max_parallel_workers_per_gather: 2,
@@ -62,8 +62,8 @@ describe("pgtune's web profile from the container's limits", () => {
       shared_buffers: "16GB",
       effective_cache_size: "48GB",
       maintenance_work_mem: "2GB",
-      // 48GiB / ((100 + 16) x 3) = 144631.2kB
-      work_mem: "144631kB",
+      // (64GiB - 16GiB - 128MB - 3 x 2GB - (80 + 16) x 3MB) / ((80 + 16) x 4) = 113578kB
+      work_mem: "113578kB",
       max_worker_processes: 16,
       max_parallel_workers_per_gather: 4,
       max_parallel_workers: 16,
@@ -80,8 +80,8 @@ describe("pgtune's web profile from the container's limits", () => {
 
   it("follows a memory limit change", () => {
     const s = postgresSettings(sized("2Gi", "2"));
-    // work_mem: 1536MB / ((100 + 8) x 3) = 4854.5kB, above the 4MB floor
-    expect([s.shared_buffers, s.effective_cache_size, s.maintenance_work_mem, s.work_mem]).toEqual(["512MB", "1536MB", "128MB", "4854kB"]);
+    // work_mem: (2048MB - 512MB - 128MB - 3 x 128MB - 88 x 3MB) / (88 x 4) = 2210kB
+    expect([s.shared_buffers, s.effective_cache_size, s.maintenance_work_mem, s.work_mem]).toEqual(["512MB", "1536MB", "128MB", "2210kB"]);
   });
 
   it("uses HDD costs when the storage is not SSD", () => {
@@ -105,14 +105,21 @@ describe("pgtune's web profile from the container's limits", () => {
     expect([s.jit, s.random_page_cost, s.effective_cache_size]).toEqual(["on", 1.5, "1152MB"]);
   });
 
-  it("counts /dev/shm, autovacuum and one work_mem per process in what the server holds", () => {
-    // 384 + 128 + 3 x 96 + 108 x 4 = 1232MB
-    expect(committedMemory(postgresTuning(valid().postgres))).toBe(1232 * MiB);
+  it("counts /dev/shm, autovacuum and every backend busy (its own memory + 4 x work_mem) in what the server holds", () => {
+    // 384 + 128 + 3 x 96 + 88 x (3MB + 4 x 1373kB): the derivation fills the limit to within a KiB per backend
+    expect(committedMemory(postgresTuning(valid().postgres))).toBe((384 + 128 + 288 + 88 * 3) * MiB + 88 * 4 * 1373 * 1024);
+    expect(committedMemory(postgresTuning(valid().postgres))).toBeLessThanOrEqual(1536 * MiB);
+  });
+
+  it("counts postgres.backendMemory: a bigger per-backend cost leaves less work_mem", () => {
+    const s = postgresSettings(valid(set(baseValues(), "postgres.backendMemory", "4Mi")).postgres);
+    // (1536 - 800 - 88 x 4MB) / (88 x 4) = 1117kB
+    expect(s.work_mem).toBe("1117kB");
   });
 
   it("renders postgresql.conf with one setting a line, memory in Postgres' units", () => {
     const conf = renderPostgresConf(valid().postgres);
-    for (const line of ["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 4MB", "jit = off", "listen_addresses = '*'", "max_connections = 100"]) {
+    for (const line of ["shared_buffers = 384MB", "effective_cache_size = 1152MB", "work_mem = 1373kB", "jit = off", "listen_addresses = '*'", "max_connections = 80"]) {
       expect(conf.split("\n")).toContain(line);
     }
     expect(conf.split("\n").filter((l) => l !== "" && !l.startsWith("#")).every((l) => /^[a-z_]+ = \S+$/.test(l))).toBe(true);
@@ -124,14 +131,14 @@ describe("postgres config checks", () => {
     ["shared_buffers above the limit", "postgres.settings.shared_buffers", "2GB", [
       'postgres.settings.shared_buffers: 2GB is more than limits.memory 1536Mi (got "2GB")',
     ]],
-    ["003's work_mem 32MB at 100 connections", "postgres.settings.work_mem", "32MB", [
+    ["003's work_mem 32MB", "postgres.settings.work_mem", "32MB", [
       "postgres.settings.work_mem: shared_buffers 384MB + /dev/shm 128MB + 3 autovacuum workers x maintenance_work_mem 96MB + " +
-        '(100 connections + 8 worker processes) x work_mem 32MB = 4256MB does not fit limits.memory 1536Mi (got "32MB")',
+        '(80 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 32MB) = 12328MB does not fit limits.memory 1536Mi (got "32MB")',
     ]],
     ["too many connections for the memory", "postgres.maxConnections", 200, [
       "postgres.resources.limits.memory: shared_buffers 384MB + /dev/shm 128MB + 3 autovacuum workers x maintenance_work_mem 96MB + " +
-        "(200 connections + 8 worker processes) x work_mem 4MB = 1632MB does not fit limits.memory 1536Mi " +
-        '(raise the limit, or lower postgres.maxConnections or postgres.shmSize) (got "1536Mi")',
+        "(200 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 1MB) = 2256MB does not fit limits.memory 1536Mi " +
+        '(raise the limit, or lower postgres.maxConnections and the app\'s pool sizes, or postgres.shmSize) (got "1536Mi")',
     ]],
     ["a WAL that takes most of the volume", "postgres.settings.max_wal_size", "16GB", [
       'postgres.settings.max_wal_size: leaves less than half of storage.size 20Gi for data (at most 10GB) (got "16GB")',
@@ -159,7 +166,7 @@ describe("postgres config checks", () => {
   it("rejects a max_connections the web service's pools do not fit in", () => {
     expect(problems(set(baseValues(), "web.autoscaling", { maxReplicas: 5 }))).toEqual([
       "postgres.maxConnections: the app can open 120 connections (web: (5 pods + 1 surge) x 2 gunicorn workers x (5 pool + 5 overflow) = 120) " +
-        "and 3 are reserved for superusers: 123 is more than max_connections (raise postgres.maxConnections, or lower the pool sizes) (got 100)",
+        "and 3 are reserved for superusers: 123 is more than max_connections (raise postgres.maxConnections, or lower the pool sizes) (got 80)",
     ]);
   });
 

@@ -11,7 +11,7 @@ describe("WebService under mocks", () => {
     useMocks();
     objects = (await collect(() => new WebService("web", { namespace: "ns", config: valid().web, image: "reg.example.com/app:1.0.0" }))).objects;
     // 5 pods of 2 workers open up to 120 connections, more than Postgres' default 100 allow.
-    const scaled = valid(set(set(baseValues(), "web.autoscaling", { maxReplicas: 5 }), "postgres.maxConnections", 150)).web;
+    const scaled = valid(set(set(set(baseValues(), "web.autoscaling", { maxReplicas: 5 }), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi")).web;
     hpaObjects = (await collect(() => new WebService("api", { namespace: "ns", config: scaled, image: "reg.example.com/app:1.0.0" }))).objects;
   });
 

@@ -37,7 +37,9 @@ describe("gunicorn workers", () => {
   });
 
   it("follows a memory limit change", () => {
-    const w = valid(set(set(baseValues(), "web.resources.limits", { cpu: "2", memory: "1Gi" }), "web.resources.requests.memory", "512Mi")).web;
+    // 4 workers x 10 x 2 pods = 80 connections + 3 reserved: Postgres gets 90 and 2Gi.
+    const pg = set(set(baseValues(), "postgres.maxConnections", 90), "postgres.resources.limits.memory", "2Gi");
+    const w = valid(set(set(pg, "web.resources.limits", { cpu: "2", memory: "1Gi" }), "web.resources.requests.memory", "512Mi")).web;
     expect(workerCount(w).value).toBe(4);
   });
 

@@ -12,7 +12,9 @@ describe("postgres schema", () => {
     expect({ ...pg, password: pg.password.reveal() }).toEqual({
       resources: { requests: { cpu: 1000, memory: 1536 * Mi }, limits: { cpu: 2000, memory: 1536 * Mi } },
       storage: { size: 20 * Gi, type: "ssd" },
-      maxConnections: 100,
+      // 80 fit 1.5Gi once each backend's own memory is counted (the limits test measured it).
+      maxConnections: 80,
+      backendMemory: 3 * Mi,
       shmSize: 128 * Mi,
       database: "app",
       username: "app",

@@ -50,7 +50,7 @@ describe("the policy pack over the Analyzer protocol", () => {
     expect(info.name).toBe("rightsize");
     expect(info.version).toBe("0.1.0");
     expect(info.policies.map((p) => `${p.name}:${p.enforcementLevel}`)).toEqual(POLICIES.map((p) => `${p.name}:${p.enforcementLevel}`));
-    expect(info.policies).toHaveLength(25);
+    expect(info.policies).toHaveLength(26);
     const schema = info.policies[0]!.configSchema!;
     expect(Object.keys(schema.properties!).sort()).toEqual(["cpu", "maxPods", "memory", "nodes", "reserved"]);
     expect(schema.properties!.maxPods).toMatchObject({ type: "integer", minimum: 1, default: 110 });
@@ -141,12 +141,15 @@ describe("the policy pack over the Analyzer protocol", () => {
 });
 
 /** One stack per policy that the policy rejects: one change from the compliant baseline. */
+/** What the Postgres component renders for 1536Mi at 80 connections (each backend's own memory counted). */
+const PG = { shared_buffers: "384MB", work_mem: "1373kB", maintenance_work_mem: "96MB", max_connections: 80, rightsize_backend_memory: 3145728, rightsize_shm_bytes: 134217728 };
 const WORKER = { worker_concurrency: 4, worker_max_memory_per_child: 307200, task_time_limit: 3600, visibility_timeout: 4200 };
 const REJECTED: Record<string, () => K8sObject[]> = {
   "rightsize-enforce-node-budget": () => [...baseline().filter((o) => o.kind !== "ResourceQuota"), quota({ nodes: 1, cpu: 4000, memoryMi: 8192, reservedCpu: 0, reservedMi: 0 })],
   "rightsize-enforce-beat-singleton": () => changed("Deployment", "celery-beat", (o) => (o.spec.strategy = { type: "RollingUpdate" })),
   "rightsize-enforce-broker-noeviction": () => changed("StatefulSet", "redis-broker", (o) => setTuning(o, { "maxmemory-policy": "allkeys-lru" })),
   "rightsize-enforce-celery-memory-fit": () => changed("Deployment", "celery-worker", (o) => setTuning(o, { ...WORKER, worker_concurrency: 6, worker_max_memory_per_child: 400000 })),
+  "rightsize-enforce-postgres-memory-fit": () => changed("StatefulSet", "postgres", (o) => setTuning(o, { ...PG, work_mem: "32MB", max_connections: 100 })),
   "rightsize-enforce-visibility-timeout": () => changed("Deployment", "celery-worker", (o) => setTuning(o, { ...WORKER, visibility_timeout: 3600 })),
   "rightsize-disallow-added-capabilities": () => changed("Deployment", "playwright", (o) => (main(o).securityContext.capabilities.add = ["SYS_ADMIN"])),
   "rightsize-disallow-host-access": () => changed("Deployment", "web", (o) => (main(o).ports = [{ containerPort: 8000, hostPort: 80 }])),
@@ -165,7 +168,7 @@ const REJECTED: Record<string, () => K8sObject[]> = {
   "rightsize-missing-pdb": () => baseline().filter((o) => o.kind !== "PodDisruptionBudget"),
   "rightsize-disallow-blocking-pdb": () => changed("PodDisruptionBudget", "web", (o) => (o.spec = { maxUnavailable: 0, selector: o.spec.selector })),
   "rightsize-missing-network-policy": () => baseline().filter((o) => o.kind !== "NetworkPolicy"),
-  "rightsize-configure-shared-buffers": () => changed("StatefulSet", "postgres", (o) => setTuning(o, { shared_buffers: "1GB" })),
+  "rightsize-configure-shared-buffers": () => changed("StatefulSet", "postgres", (o) => setTuning(o, { ...PG, max_connections: 20, maintenance_work_mem: "16MB", shared_buffers: "1GB" })),
   "rightsize-enforce-postgres-memory-request": () => changed("StatefulSet", "postgres", (o) => (main(o).resources.requests.memory = "1Gi")),
   "rightsize-configure-redis-shared-role": () => changed("StatefulSet", "redis-broker", (o) => (o.metadata.annotations["rightsize.io/role"] = "shared")),
 };

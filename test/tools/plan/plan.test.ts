@@ -61,7 +61,7 @@ describe("plan", () => {
     const text = renderText((await planner.plan("dev")).plan, "Pulumi.dev.yaml");
     expect(text).toMatch(/^web\s+Deployment\s+1\s+100m \/ 256Mi\s+500m \/ 512Mi\s+workers=2/m);
     expect(text).toMatch(/CPU\s+\[#+\.+\]/);
-    expect(text).toContain("Policies: rightsize 0.1.0, 25 policies over the Analyzer protocol:");
+    expect(text).toContain("Policies: rightsize 0.1.0, 26 policies over the Analyzer protocol:");
     expect(text).toMatch(/^  pass  rightsize-enforce-node-budget\s+mandatory$/m);
   });
 
@@ -76,7 +76,7 @@ describe("plan", () => {
     const p = await json("dev");
     expect(p.policies.evaluated).toBe(true);
     expect(p.policies.pack).toEqual({ name: "rightsize", version: "0.1.0" });
-    expect(p.policies.results).toHaveLength(25);
+    expect(p.policies.results).toHaveLength(26);
     expect(p.policies.results[0]).toEqual({ name: "rightsize-enforce-node-budget", enforcementLevel: "mandatory", violations: 0 });
   });
 
@@ -86,8 +86,8 @@ describe("plan", () => {
     expect(planExitCode(plan)).toBe(1);
     const text = renderText(plan, "Pulumi.big.yaml");
     expect(text).toMatch(/^  FAIL  rightsize-enforce-node-budget\s+mandatory, 1 violation\(s\)$/m);
-    expect(text).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 28 pods cannot be packed onto 1 node).");
-    expect(text).toContain("      Requests at rest: 9370m CPU / 21568Mi in 71 pods; at the rollout peak: 11040m CPU / 24832Mi in 79 pods.");
+    expect(text).toContain("  [mandatory] rightsize-enforce-node-budget on stack big:\n      The stack does not fit its node budget (rule 1: the rollout peak exceeds the allocatable total; rule 2: 30 pods cannot be packed onto 1 node).");
+    expect(text).toContain("      Requests at rest: 9370m CPU / 22080Mi in 71 pods; at the rollout peak: 11040m CPU / 25344Mi in 79 pods.");
   });
 
   it("checks against the budget a policy config pins, and says so", async () => {
