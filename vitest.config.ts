@@ -8,8 +8,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^@pulumi\/policy$/, replacement: join(__dirname, "node_modules", "@pulumi", "policy") }] },
   test: {
     include: ["test/**/*.test.ts"],
-    // The real-software suite has its own command (npm run test:real) and needs Debian packages.
-    exclude: ["test/real/**", "**/node_modules/**"],
+    // The real-software suite has its own command (npm run test:real) and needs Debian packages; the
+    // cluster suite (npm run test:cluster) needs the pieces cluster/build.sh builds.
+    exclude: ["test/real/**", "test/cluster/**", "**/node_modules/**"],
     // Tool tests start the program in a child process; the default 5 s is too tight on a busy 2-core box.
     testTimeout: 120_000,
     hookTimeout: 120_000,
