@@ -1,7 +1,9 @@
 // kubectl against the test's cluster, and what the suite puts in a cluster before the program runs:
 // fake nodes sized from a stack's nodeBudget, volumes for its claims, KEDA's vendored CRDs.
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { parse } from "yaml";
 import { ROOT } from "../helpers/run";
 
 export interface Ran {
@@ -129,9 +131,25 @@ export function createVolumes(kube: Kube, claims: Claim[]): void {
   if (pvs.length > 0) kube.apply(pvs);
 }
 
-/** KEDA's CRDs as vendored for the schema tests (2.16.1): ScaledObjects become real API objects. */
+/**
+ * KEDA's CRDs from the schemas vendored for the schema tests (test/real/fixtures/keda: 2.16.1's
+ * ScaledObject, the 2.15 line's TriggerAuthentication), wrapped in the CustomResourceDefinitions KEDA's
+ * chart installs (group keda.sh, v1alpha1, namespaced, status subresource), so ScaledObjects are real API
+ * objects validated by the apiserver. Only the CRDs: no KEDA operator runs.
+ */
 export function applyKedaCrds(kube: Kube): void {
   const dir = join(ROOT, "test", "real", "fixtures", "keda");
-  kube.ok(["apply", "--server-side", "-f", join(dir, "scaledobjects.keda.sh.yaml"), "-f", join(dir, "triggerauthentications.keda.sh.yaml")]);
+  const crd = (kind: string, plural: string, file: string) => ({
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.keda.sh` },
+    spec: {
+      group: "keda.sh",
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase() },
+      scope: "Namespaced",
+      versions: [{ name: "v1alpha1", served: true, storage: true, schema: parse(readFileSync(join(dir, file), "utf8")), subresources: { status: {} } }],
+    },
+  });
+  kube.apply([crd("ScaledObject", "scaledobjects", "scaledobjects.keda.sh.yaml"), crd("TriggerAuthentication", "triggerauthentications", "triggerauthentications.keda.sh.yaml")]);
   kube.ok(["wait", "--for=condition=Established", "--timeout=60s", "crd/scaledobjects.keda.sh", "crd/triggerauthentications.keda.sh"]);
 }

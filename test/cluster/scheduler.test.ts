@@ -14,7 +14,7 @@ import { pods } from "./checks";
 import { claimsOf, createVolumes, type KObject, setNodes } from "./kube";
 import { type PlanJson, planJson, renderObjects, type TestCluster, testCluster, unavailable } from "./setup";
 
-const why = unavailable() ?? (process.env.RIGHTSIZE_KUBECONFIG ? "the scheduler comparison needs fake nodes sized from the budget (from-source control plane only)" : undefined);
+const why = unavailable({ pulumi: false }) ?? (process.env.RIGHTSIZE_KUBECONFIG ? "the scheduler comparison needs fake nodes sized from the budget (from-source control plane only)" : undefined);
 if (why) console.warn(`SKIPPING ${why}`);
 
 interface Case {
@@ -39,8 +39,17 @@ function variant(base: "dev" | "prod", name: string, budget: Record<string, unkn
 describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget policy", () => {
   let c: TestCluster;
   let current: string | undefined;
+  // the shipped dev's numbers, which the boundary stacks are cut from
+  let shippedDev: PlanJson;
+  let peakCpu = 0;
+  let restCpu = 0;
+  let reservedCpu = 0;
   beforeAll(async () => {
-    c = await testCluster("scheduler");
+    c = await testCluster("scheduler", { pulumi: false });
+    shippedDev = planJson(ROOT, "dev").plan;
+    peakCpu = shippedDev.totals.rolloutPeak.cpuMillis;
+    restCpu = shippedDev.totals.requests.cpuMillis;
+    reservedCpu = shippedDev.budget.perNode.cpuMillis - shippedDev.budget.allocatablePerNode.cpuMillis;
   }, 300_000);
   afterAll(async () => {
     await c?.stop();
@@ -53,8 +62,19 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     return { name: stack, plan, planCode: code, objects, namespace };
   }
 
-  /** Applies a case on fresh nodes; resolves when no pod is waiting for the scheduler any more. */
-  async function deploy(k: Case): Promise<ReturnType<typeof pods>> {
+  interface Placed {
+    pods: ReturnType<typeof pods>;
+    /** Pods the controllers could not create, as their FailedCreate events say (the quota admission). */
+    refused: string[];
+  }
+
+  function refusals(namespace: string): string[] {
+    const events = c.kube.json<{ items: Array<{ message: string; involvedObject: { kind: string; name: string } }> }>(["get", "events", "-n", namespace, "--field-selector", "reason=FailedCreate"]).items;
+    return [...new Set(events.map((e) => `${e.involvedObject.kind}/${e.involvedObject.name}: ${e.message}`))];
+  }
+
+  /** Applies a case on fresh nodes; resolves when every expected pod is bound, unschedulable, or refused creation. */
+  async function deploy(k: Case): Promise<Placed> {
     if (current) {
       c.kube.ok(["delete", "namespace", current, "--wait=true", "--timeout=180s"]);
       current = undefined;
@@ -66,10 +86,13 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     c.kube.apply(k.objects.filter((o) => o.kind !== "Namespace"));
     current = k.namespace;
     const expected = expectedPods(k);
-    return waitFor(() => `pods of ${k.name} to be bound or unschedulable: ${JSON.stringify(pods(c.kube, k.namespace))}`, 180, () => {
+    return waitFor(() => `pods of ${k.name} to be bound, unschedulable or refused: ${JSON.stringify(pods(c.kube, k.namespace))}`, 180, () => {
       const ps = pods(c.kube, k.namespace);
-      if (ps.length < expected) return undefined;
-      return ps.every((p) => (p.node && p.phase === "Running") || p.unschedulable) ? ps : undefined;
+      const refused = refusals(k.namespace);
+      if (ps.length < expected && refused.length === 0) return undefined;
+      // a claim still binding to its volume is a moment, not the scheduler's answer
+      const settled = (p: (typeof ps)[number]) => (p.node && p.phase === "Running") || (p.unschedulable && !/unbound immediate PersistentVolumeClaims/.test(p.unschedulable));
+      return ps.every(settled) ? { pods: ps, refused } : undefined;
     });
   }
 
@@ -107,42 +130,39 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
       const k = load(ROOT, stack, [...extra]);
       expect(k.planCode).toBe(0);
       const placed = await deploy(k);
-      expect(placed.filter((p) => !p.node)).toEqual([]);
+      expect(placed.refused).toEqual([]);
+      expect(placed.pods.filter((p) => !p.node)).toEqual([]);
       expect(await rollAll(k)).toEqual([]);
     }, 900_000);
   }
 
   // dev on one node whose memory is ample, so CPU is the one dimension at its boundary.
   const roomy = { memory: "64Gi" };
-  let peakCpu = 0;
-  let restCpu = 0;
-  let reservedCpu = 0;
   it("dev whose one node's allocatable CPU is exactly the rollout peak: the policy passes, the scheduler binds every pod through the rollout", async () => {
-    const shippedDev = planJson(ROOT, "dev").plan;
-    peakCpu = shippedDev.totals.rolloutPeak.cpuMillis;
-    restCpu = shippedDev.totals.requests.cpuMillis;
-    reservedCpu = shippedDev.budget.perNode.cpuMillis - shippedDev.budget.allocatablePerNode.cpuMillis;
     const v = variant("dev", "justfits", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu}m` });
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(0);
     const placed = await deploy(k);
-    expect(placed.filter((p) => !p.node)).toEqual([]);
+    expect(placed.refused).toEqual([]);
+    expect(placed.pods.filter((p) => !p.node)).toEqual([]);
     expect(await rollAll(k)).toEqual([]);
   }, 900_000);
 
-  it("dev whose node is 1m short of what the pods request at rest: the policy refuses and the scheduler leaves a pod Pending on CPU", async () => {
+  // The budget's ResourceQuota carries the same allocatable total the node has, so the quota admission
+  // refuses the pod that would not fit before the scheduler ever sees it.
+  it("dev whose node is 1m short of what the pods request at rest: the policy refuses, and the ResourceQuota refuses a pod the node could not hold", async () => {
     const v = variant("dev", "short", { ...roomy, nodes: 1, cpu: `${restCpu + reservedCpu - 1}m` });
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(1);
     expect(k.plan.violations.map((x) => x.policy)).toContain("rightsize-enforce-node-budget");
     const placed = await deploy(k);
-    const pending = placed.filter((p) => !p.node);
-    expect(pending.length).toBeGreaterThan(0);
-    expect(pending.map((p) => p.unschedulable).join("\n")).toMatch(/Insufficient cpu/);
+    const notPlaced = [...placed.pods.filter((p) => !p.node).map((p) => `${p.name}: ${p.unschedulable}`), ...placed.refused];
+    expect(notPlaced.length).toBeGreaterThan(0);
+    expect(notPlaced.join("\n")).toMatch(/Insufficient cpu|exceeded quota: rightsize-node-budget, requested: .*requests\.cpu/);
+    console.log(`short: ${notPlaced.join("; ")}`);
   }, 900_000);
 
   it("dev whose totals fit but whose largest pod is bigger than any node: the policy refuses (packing) and the scheduler leaves that pod Pending", async () => {
-    const shippedDev = planJson(ROOT, "dev").plan;
     const largest = Math.max(...shippedDev.workloads.map((w) => w.podRequests.cpuMillis));
     const perNode = largest - 100;
     const nodes = Math.ceil(peakCpu / perNode) + 1;
@@ -152,7 +172,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     expect(k.planCode).toBe(1);
     expect(k.plan.packing.fits).toBe(false);
     const placed = await deploy(k);
-    const pending = placed.filter((p) => !p.node);
+    const pending = placed.pods.filter((p) => !p.node);
     const big = shippedDev.workloads.filter((w) => w.podRequests.cpuMillis > perNode).map((w) => w.name);
     expect(big.length).toBeGreaterThan(0);
     expect(pending.map((p) => p.name.replace(/-[a-z0-9]+-[a-z0-9]{5}$|-\d+$/, "")).sort()).toEqual([...big].sort());
@@ -163,7 +183,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(1);
     const placed = await deploy(k);
-    expect(placed.filter((p) => !p.node)).toEqual([]);
+    expect(placed.pods.filter((p) => !p.node)).toEqual([]);
     const stuck = await rollAll(k);
     // Recorded either way: KWOK removes a deleted pod at once, while a kubelet keeps a draining Celery
     // worker for its grace period; so the peak is only reached here when every surge pod exists at once.

@@ -25,9 +25,10 @@ export interface TestCluster {
 }
 
 /** Why the suite cannot run here, or undefined. Under CI a missing build fails the suite instead. */
-export function unavailable(): string | undefined {
+export function unavailable(opts: { pulumi?: boolean } = {}): string | undefined {
   if (process.env.RIGHTSIZE_KUBECONFIG) return undefined;
   const p = pieces();
+  const cli = opts.pulumi === false ? [] : [join(p.pulumi, "bin", "pulumi"), join(p.pulumi, "bin", "pulumi-language-nodejs"), join(p.pulumiKubernetes, "bin", "pulumi-resource-kubernetes")];
   const missing = missingBinaries([
     join(p.etcd, "bin", "etcd"),
     join(p.kubernetes, "bin", "kube-apiserver"),
@@ -35,9 +36,7 @@ export function unavailable(): string | undefined {
     join(p.kubernetes, "bin", "kube-scheduler"),
     join(p.kubernetes, "bin", "kubectl"),
     join(p.kwok, "bin", "kwok"),
-    join(p.pulumi, "bin", "pulumi"),
-    join(p.pulumi, "bin", "pulumi-language-nodejs"),
-    join(p.pulumiKubernetes, "bin", "pulumi-resource-kubernetes"),
+    ...cli,
   ]);
   if (missing.length === 0) return undefined;
   const msg = `cluster suite: not built: ${missing.join(" ")}; run: bash cluster/build.sh`;
@@ -45,7 +44,7 @@ export function unavailable(): string | undefined {
   return msg;
 }
 
-export async function testCluster(name: string): Promise<TestCluster> {
+export async function testCluster(name: string, opts: { pulumi?: boolean } = {}): Promise<TestCluster> {
   const dir = mkdtempSync(join(tmpdir(), `rightsize-cluster-${name}-`));
   const external = process.env.RIGHTSIZE_KUBECONFIG;
   if (external) {
@@ -66,7 +65,7 @@ export async function testCluster(name: string): Promise<TestCluster> {
     applyKedaCrds(kube);
     const project = pulumiProject({
       pulumiBin: join(p.pulumi, "bin"),
-      provider: { binary: join(p.pulumiKubernetes, "bin", "pulumi-resource-kubernetes"), version: kubernetesPluginVersion() },
+      provider: opts.pulumi === false ? undefined : { binary: join(p.pulumiKubernetes, "bin", "pulumi-resource-kubernetes"), version: kubernetesPluginVersion() },
       kubeconfig: cp.kubeconfig,
       dir,
     });
