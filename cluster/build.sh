@@ -39,8 +39,12 @@ build() {
   rm -rf "$out"; mkdir -p "$out/bin"
   echo "[$piece] $v: building into $out"
   t0=$(date +%s)
-  ( cd "$here/go/$piece" && "build_$piece" "$out" "$v" ) > "$out/build.log" 2>&1 || {
-    echo "[$piece] build failed, last lines of $out/build.log:" >&2; tail -30 "$out/build.log" >&2; return 1; }
+  # errexit does not hold inside a command whose status is tested, so each step is checked: a separate
+  # bash with -e runs the step, and the binaries it must leave are checked after it.
+  if ! (cd "$here/go/$piece" && bash -ec "$(declare -f gob "build_$piece"); build_$piece \"\$1\" \"\$2\"" _ "$out" "$v") > "$out/build.log" 2>&1 \
+    || ! binaries_present "$piece" "$out"; then
+    echo "[$piece] build failed, last lines of $out/build.log:" >&2; tail -30 "$out/build.log" >&2; return 1
+  fi
   t1=$(date +%s)
   stamp "$piece" > "$out/.stamp"
   echo "$(date -u +%FT%TZ) $piece $v cold-build-seconds=$((t1 - t0)) gocache=$(go env GOCACHE)" >> "$CACHE/build-times.log"
@@ -48,6 +52,18 @@ build() {
 }
 
 gob() { nice -n 10 go build -trimpath "$@"; }
+
+binaries_present() {
+  local want
+  case "$1" in
+    kubernetes) want="kube-apiserver kube-controller-manager kube-scheduler kubectl" ;;
+    etcd) want="etcd" ;;
+    kwok) want="kwok" ;;
+    pulumi) want="pulumi pulumi-language-nodejs" ;;
+    pulumi-kubernetes) want="pulumi-resource-kubernetes" ;;
+  esac
+  for b in $want; do [[ -x "$2/bin/$b" ]] || { echo "missing $2/bin/$b" >> "$2/build.log"; return 1; }; done
+}
 
 build_kubernetes() {
   local out="$1" v="$2" minor

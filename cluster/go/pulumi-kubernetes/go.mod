@@ -3,8 +3,9 @@ module rightsize.local/cluster/pulumi-kubernetes
 go 1.26.6
 
 // provider/v4: the only version the Go module proxy serves, pulumi-kubernetes commit f47bc2d6f199
-// (2026-01-14, 4.24.0 plus 57 commits). It replaces sdk/v4 by its own folder: sdk/v4 v4.32.0 is the newest
-// served. It asks for pulumi pkg/v3 and sdk/v3 v3.215.0 (not served); pkg/v3 v3.229.0 is the closest served
+// (2026-01-14, 4.24.0 plus 57 commits). It replaces sdk/v4 by its own folder (v4.24.0, not served): v4.31.1
+// is the newest served that keeps pulumi sdk/v3 at or below pkg/v3's (v4.32.0 wants sdk/v3 v3.243.0, with
+// which pkg/v3 v3.229.0's util/cmdutil does not compile). It asks for pulumi pkg/v3 and sdk/v3 v3.215.0 (not served); pkg/v3 v3.229.0 is the closest served
 // (from v3.248.0 on codegen/schema's PackageSpec.Provider is a pointer and provider/v4's pkg/gen fails:
 // "pkg/gen/schema.go:202:13: cannot use pschema.ResourceSpec{…} as *pschema.ResourceSpec value").
 require github.com/pulumi/pulumi-kubernetes/provider/v4 v4.0.0-20260115033456-f47bc2d6f199
@@ -148,9 +149,9 @@ require (
 	github.com/pulumi/appdash v0.0.0-20231130102222-75f619a67231 // indirect
 	github.com/pulumi/cloud-ready-checks v1.3.0 // indirect
 	// provider/v4 replaces sdk/v4 by its own folder; this is the newest sdk/v4 the proxy serves.
-	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.32.0 // indirect
+	github.com/pulumi/pulumi-kubernetes/sdk/v4 v4.31.1 // indirect
 	github.com/pulumi/pulumi/pkg/v3 v3.229.0 // indirect
-	github.com/pulumi/pulumi/sdk/v3 v3.243.0 // indirect
+	github.com/pulumi/pulumi/sdk/v3 v3.229.0 // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/rogpeppe/go-internal v1.14.1 // indirect
 	github.com/rubenv/sql-migrate v1.8.0 // indirect
