@@ -68,9 +68,9 @@ describe.skipIf(why !== undefined).sequential("pulumi up on a real control plane
     expect(again.stdout).not.toMatch(/[~+-] \d+ (updated|created|deleted|replaced)/);
   }, 700_000);
 
-  it("pulumi config set --path on a limit: preview shows the derived tuning change, and up applies plan's value", async () => {
+  it("pulumi config set --path on web's per-worker memory: preview shows the derived tuning change, and up applies plan's value", async () => {
     const before = planJson(c.project.project, "dev").plan.workloads.find((w) => w.name === "web")?.tuning.workers;
-    ok(await pulumi(c.project, ["config", "set", "--path", "web.resources.limits.memory", "1Gi", "-s", "dev"]), "config set --path");
+    ok(await pulumi(c.project, ["config", "set", "--path", "web.gunicorn.workerMemory", "400Mi", "-s", "dev"]), "config set --path");
     const after = planJson(c.project.project, "dev").plan.workloads.find((w) => w.name === "web")?.tuning.workers;
     expect(after).not.toBe(before);
     const preview = ok(await pulumi(c.project, ["preview", "-s", "dev", "--json"], { timeoutSeconds: 600 }), "pulumi preview --json");
@@ -94,9 +94,17 @@ describe.skipIf(why !== undefined).sequential("pulumi up on a real control plane
       .map((o) => o.object)
       .sort();
     expect(planned).toContain("StatefulSet/postgres");
-    const preview = ok(await pulumi(c.project, ["preview", "-s", "dev", "--json"], { timeoutSeconds: 600 }), "pulumi preview --json");
-    const replaced = [...new Set(previewSteps(preview).filter((s) => s.op === "replace").map((s) => `${s.kind}/${s.name}`))].sort();
-    expect(replaced).toEqual(planned);
+    const preview = await pulumi(c.project, ["preview", "-s", "dev", "--json"], { timeoutSeconds: 600 });
+    if (!c.external) {
+      // The provider built here (provider/v4 f47bc2d6f199, January 2026) predates pulumi-kubernetes#4328's
+      // fix: its preview sends the claim-template change to the server as an update, which the API refuses.
+      // On a newer provider (an official CLI with --kubeconfig) the branch below holds instead.
+      expect(preview.code).toBe(1);
+      expect(preview.stdout).toContain('StatefulSet.apps \\"postgres\\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than');
+    } else {
+      const replaced = [...new Set(previewSteps(ok(preview, "pulumi preview --json")).filter((s) => s.op === "replace").map((s) => `${s.kind}/${s.name}`))].sort();
+      expect(replaced).toEqual(planned);
+    }
     // put it back so destroy runs on what is deployed
     ok(await pulumi(c.project, ["config", "set", "--path", "postgres.storage.size", "20Gi", "-s", "dev"]), "config set --path storage back");
   }, 900_000);
@@ -112,7 +120,18 @@ describe.skipIf(why !== undefined).sequential("pulumi up on a real control plane
       apiVersion: "v1",
       kind: "Pod",
       metadata: { name: "over-budget", namespace: devNs },
-      spec: { containers: [{ name: "c", image: "registry.example.com/x:1", resources: { requests: { cpu: hardCpu, memory: "1Mi" }, limits: { cpu: hardCpu, memory: "1Mi" } } }] },
+      spec: {
+        // what the namespace's restricted Pod Security level asks, so the quota is the one thing refused
+        securityContext: { runAsNonRoot: true, runAsUser: 1000, seccompProfile: { type: "RuntimeDefault" } },
+        containers: [
+          {
+            name: "c",
+            image: "registry.example.com/x:1",
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } },
+            resources: { requests: { cpu: hardCpu, memory: "1Mi" }, limits: { cpu: hardCpu, memory: "1Mi" } },
+          },
+        ],
+      },
     };
     const r = c.kube.run(["create", "-f", "-"], JSON.stringify(pod));
     expect(r.code).not.toBe(0);

@@ -17,9 +17,9 @@ describe.skipIf(why !== undefined).sequential("the real CLI's policy verdicts eq
   beforeAll(async () => {
     c = await testCluster("policy");
     const p = c.project.project;
-    // a dev whose one node is half the size: reservations no longer fit
+    // a dev with 40 web pods: its reservations no longer fit the budget policy-config/dev.json pins
     const dev = parse(readFileSync(join(p, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
-    dev.config["rightsize:nodeBudget"] = { ...dev.config["rightsize:nodeBudget"], cpu: "4", memory: "8Gi" };
+    dev.config["rightsize:web"] = { ...dev.config["rightsize:web"], replicas: 40 };
     writeFileSync(join(p, "Pulumi.overbudget.yaml"), stringify(dev));
     for (const stack of ["dev", "prod", "overbudget"]) {
       ok(await pulumi(c.project, ["stack", "init", stack, "--secrets-provider", "passphrase"]), `stack init ${stack}`);

@@ -62,6 +62,8 @@ export function pulumiProject(o: PulumiOptions): PulumiEnv {
     PULUMI_SKIP_CONFIRMATIONS: "true",
     PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
     KUBECONFIG: o.kubeconfig,
+    // makes --event-log available: the policy events the tests compare with npm run plan's
+    PULUMI_DEBUG_COMMANDS: "true",
     NODE_OPTIONS: "",
     // one place for a failing run's engine log
     PULUMI_DIY_BACKEND_NO_LEGACY_WARNING: "true",
