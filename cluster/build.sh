@@ -36,8 +36,10 @@ build() {
   if [[ -f "$out/.stamp" && "$(cat "$out/.stamp")" == "$(stamp "$piece")" ]]; then
     echo "[$piece] $v: cached in $out"; return 0
   fi
+  # built beside the cache folder and renamed into place, so a rebuild never removes a binary in use
+  local final="$out"; out="$final.partial"
   rm -rf "$out"; mkdir -p "$out/bin"
-  echo "[$piece] $v: building into $out"
+  echo "[$piece] $v: building into $final"
   t0=$(date +%s)
   # errexit does not hold inside a command whose status is tested, so each step is checked: a separate
   # bash with -e runs the step, and the binaries it must leave are checked after it.
@@ -47,6 +49,8 @@ build() {
   fi
   t1=$(date +%s)
   stamp "$piece" > "$out/.stamp"
+  rm -rf "$final.old"; [[ -e "$final" ]] && mv "$final" "$final.old"
+  mv "$out" "$final"; rm -rf "$final.old"; out="$final"
   echo "$(date -u +%FT%TZ) $piece $v cold-build-seconds=$((t1 - t0)) gocache=$(go env GOCACHE)" >> "$CACHE/build-times.log"
   echo "[$piece] $v: built in $((t1 - t0)) s"
 }

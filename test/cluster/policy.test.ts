@@ -17,9 +17,9 @@ describe.skipIf(why !== undefined).sequential("the real CLI's policy verdicts eq
   beforeAll(async () => {
     c = await testCluster("policy");
     const p = c.project.project;
-    // a dev with 40 web pods: its reservations no longer fit the budget policy-config/dev.json pins
+    // a dev with 8 browser pods: its reservations no longer fit the budget policy-config/dev.json pins
     const dev = parse(readFileSync(join(p, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
-    dev.config["rightsize:web"] = { ...dev.config["rightsize:web"], replicas: 40 };
+    dev.config["rightsize:playwright"] = { ...dev.config["rightsize:playwright"], replicas: 8 };
     writeFileSync(join(p, "Pulumi.overbudget.yaml"), stringify(dev));
     for (const stack of ["dev", "prod", "overbudget"]) {
       ok(await pulumi(c.project, ["stack", "init", stack, "--secrets-provider", "passphrase"]), `stack init ${stack}`);
