@@ -5,9 +5,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { policyEvents, violationKey } from "./preview";
+import { POLICIES } from "../../policies/all";
+import { policyEvents, violationKey, violationOf } from "./preview";
 import { ok, pulumi } from "./pulumi";
 import { planJson, type TestCluster, testCluster, unavailable } from "./setup";
+
+/** Each policy's description, as the pack declares it. */
+const DESCRIPTIONS: Record<string, string> = Object.fromEntries(POLICIES.map((p) => [p.name, p.description ?? ""]));
 
 const why = unavailable();
 if (why) console.warn(`SKIPPING ${why}`);
@@ -46,7 +50,8 @@ describe.skipIf(why !== undefined).sequential("the real CLI's policy verdicts eq
       const log = join(c.dir, `events-${k.stack}.jsonl`);
       const preview = await pulumi(c.project, ["preview", "-s", k.stack, "--policy-pack", "policies", "--policy-pack-config", k.config, "--event-log", log], { timeoutSeconds: 600 });
       const events = policyEvents(log);
-      const cli = events.map(violationKey).sort();
+      // the engine prefixes each event's message with the policy's description; plan's JSON does not
+      const cli = events.map((e) => violationKey({ ...e, message: violationOf(e, DESCRIPTIONS) })).sort();
       const offline = plan.violations.map(violationKey).sort();
       const detail = `\n--- preview stdout ---\n${preview.stdout.slice(-6000)}\n--- stderr ---\n${preview.stderr.slice(-3000)}`;
       expect(cli, detail).toEqual(offline);

@@ -8,7 +8,17 @@ export interface PolicyEvent {
   resourceUrn?: string;
 }
 
-/** Every policy violation the engine reported, from an `--event-log` file (one JSON event per line). */
+/** The violation's own message: the engine puts the policy's one-line description before it. */
+export function violationOf(e: PolicyEvent, descriptions: Record<string, string>): string {
+  const d = descriptions[e.policyName];
+  return d && e.message.startsWith(`${d}\n`) ? e.message.slice(d.length + 1) : e.message;
+}
+
+/**
+ * Every policy violation the engine reported, from an `--event-log` file (one JSON event per line). The
+ * engine's message is the policy's description, a newline, then the violation's own message (what plan
+ * prints as `message`): `violation` is that last part.
+ */
 export function policyEvents(eventLog: string): PolicyEvent[] {
   if (!existsSync(eventLog)) return [];
   return readFileSync(eventLog, "utf8")
