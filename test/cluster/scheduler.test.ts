@@ -4,7 +4,6 @@
 // why) is compared with `npm run plan`'s verdict. Then every Deployment rolls at once (a tuning edit's
 // effect: a new pod template), which is the peak the policy counts.
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse, stringify } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -26,12 +25,12 @@ interface Case {
 }
 
 /** A copy of a shipped stack with a changed node budget, in its own namespace, in a folder of its own. */
-function variant(base: "dev" | "prod", name: string, budget: Record<string, unknown>): { dir: string; stack: string } {
+function variant(parent: string, base: "dev" | "prod", name: string, budget: Record<string, unknown>): { dir: string; stack: string } {
   const { readFileSync } = require("node:fs") as typeof import("node:fs");
   const doc = parse(readFileSync(join(ROOT, `Pulumi.${base}.yaml`), "utf8")) as { config: Record<string, any> };
   doc.config["rightsize:nodeBudget"] = { ...doc.config["rightsize:nodeBudget"], ...budget };
   doc.config["rightsize:namespace"] = `rs-${name}`;
-  const dir = mkdtempSync(join(tmpdir(), `rightsize-sched-${name}-`));
+  const dir = mkdtempSync(join(parent, `stack-${name}-`));
   writeFileSync(join(dir, `Pulumi.${name}.yaml`), stringify(doc));
   return { dir, stack: name };
 }
@@ -139,7 +138,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
   // dev on one node whose memory is ample, so CPU is the one dimension at its boundary.
   const roomy = { memory: "64Gi" };
   it("dev whose one node's allocatable CPU is exactly the rollout peak: the policy passes, the scheduler binds every pod through the rollout", async () => {
-    const v = variant("dev", "justfits", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu}m` });
+    const v = variant(c.dir, "dev", "justfits", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu}m` });
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(0);
     const placed = await deploy(k);
@@ -151,7 +150,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
   // The budget's ResourceQuota carries the same allocatable total the node has, so the quota admission
   // refuses the pod that would not fit before the scheduler ever sees it.
   it("dev whose node is 1m short of what the pods request at rest: the policy refuses, and the ResourceQuota refuses a pod the node could not hold", async () => {
-    const v = variant("dev", "short", { ...roomy, nodes: 1, cpu: `${restCpu + reservedCpu - 1}m` });
+    const v = variant(c.dir, "dev", "short", { ...roomy, nodes: 1, cpu: `${restCpu + reservedCpu - 1}m` });
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(1);
     expect(k.plan.violations.map((x) => x.policy)).toContain("rightsize-enforce-node-budget");
@@ -166,7 +165,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     const largest = Math.max(...shippedDev.workloads.map((w) => w.podRequests.cpuMillis));
     const perNode = largest - 100;
     const nodes = Math.ceil(peakCpu / perNode) + 1;
-    const v = variant("dev", "nopack", { ...roomy, nodes, cpu: `${perNode + reservedCpu}m` });
+    const v = variant(c.dir, "dev", "nopack", { ...roomy, nodes, cpu: `${perNode + reservedCpu}m` });
     const k = load(v.dir, v.stack);
     expect(k.plan.budget.allocatablePerNode.cpuMillis * nodes).toBeGreaterThanOrEqual(peakCpu);
     expect(k.planCode).toBe(1);
@@ -179,7 +178,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
   }, 900_000);
 
   it("dev between rest and peak (1m under the rollout peak): the policy refuses; the scheduler places every pod at rest (the rollout's outcome is logged)", async () => {
-    const v = variant("dev", "underpeak", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu - 1}m` });
+    const v = variant(c.dir, "dev", "underpeak", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu - 1}m` });
     const k = load(v.dir, v.stack);
     expect(k.planCode).toBe(1);
     const placed = await deploy(k);
