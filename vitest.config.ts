@@ -8,8 +8,9 @@ export default defineConfig({
   resolve: { alias: [{ find: /^@pulumi\/policy$/, replacement: join(__dirname, "node_modules", "@pulumi", "policy") }] },
   test: {
     include: ["test/**/*.test.ts"],
-    // The real-software and limits suites have their own commands (npm run test:real, test:limits).
-    exclude: ["test/real/**", "test/limits/**", "**/node_modules/**"],
+    // The real-software, limits and cluster suites have their own commands (npm run test:real, test:limits,
+    // test:cluster): they need Debian packages, cgroups, and the pieces cluster/build.sh builds.
+    exclude: ["test/real/**", "test/limits/**", "test/cluster/**", "**/node_modules/**"],
     // A test that plans a stack runs the program and the pack's exchange (a few seconds on a busy
     // 2-core box; the few that spawn a command, more): the default 5 s is too tight.
     testTimeout: 120_000,
