@@ -184,7 +184,12 @@ export function propose(targets: readonly TargetWorkload[], usage: Map<string, C
     const extra: ConfigChange[] = [];
     const model = descriptorOf(w.component)?.usage;
     const wc = ctx.config ? workloadByConfigKey(ctx.config, w.configKey) : undefined;
-    if (model && wc && u && p.memory.action === "set") {
+    // Sized per unit: a model whose count the limit sizes (countKey), or a cap on content (one unit, Redis'
+    // dataset). A model whose count the config sets and whose per-unit cost the limit derives (Postgres'
+    // backends: max_connections is config, work_mem follows the limit) is box-sized: its per-backend cost
+    // is not calibrated from usage yet, and the config check still guards the committed-memory rule.
+    const perUnit = model && wc && (model.countKey !== undefined || model.account(wc.workload.config).units === 1);
+    if (model && wc && u && perUnit && p.memory.action === "set") {
       const inForce = model.countKey !== undefined ? planned?.tuning[model.countKey] : undefined;
       const sized = proposeUnits({
         model,
