@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, type Started, start, stop, waitFor } from "../real/support";
+import { type Started, start, stop, unusedPort, waitFor } from "../real/support";
 import type { Pieces } from "./bins";
 
 export interface ControlPlane {
@@ -70,7 +70,7 @@ export async function startControlPlane(p: Pieces, dir: string): Promise<Control
   const logs = () => started.map(([n, s]) => `--- ${n} ---\n${s.output().slice(-4000)}`).join("\n");
   const bin = (piece: string, name: string) => join(piece, "bin", name);
   try {
-    const [etcdClient, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const [etcdClient, etcdPeer, apiPort, cmPort, schedPort, kwokPort] = await Promise.all([unusedPort(), unusedPort(), unusedPort(), unusedPort(), unusedPort(), unusedPort()]);
     const etcd = start(bin(p.etcd, "etcd"), [
       "--name=rightsize",
       `--data-dir=${join(dir, "etcd")}`,
