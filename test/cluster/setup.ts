@@ -100,7 +100,7 @@ export interface PlanJson {
 
 /** `npm run plan -- <stack> --json` in a folder holding the stack file (the project copy, or a stack folder). */
 export function planJson(cwd: string, stack: string, extra: string[] = []): { code: number; plan: PlanJson; stderr: string } {
-  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "plan.ts"), stack, "--json", ...extra], {
+  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "plan", "index.ts"), stack, "--json", ...extra], {
     cwd,
     encoding: "utf8",
     env: { ...process.env, NODE_OPTIONS: "" },
@@ -112,7 +112,7 @@ export function planJson(cwd: string, stack: string, extra: string[] = []): { co
 
 /** `npm run render -- <stack> --out DIR` in `cwd`, kept (a `plan --base` folder). */
 export function renderTo(cwd: string, stack: string, out: string, extra: string[] = []): void {
-  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render.ts"), stack, "--out", out, ...extra], { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 180_000 });
+  const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", out, ...extra], { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 180_000 });
   if (r.status !== 0) throw new Error(`render ${stack} exited ${r.status}: ${r.stderr}`);
 }
 
@@ -120,7 +120,7 @@ export function renderTo(cwd: string, stack: string, out: string, extra: string[
 export function renderObjects(cwd: string, stack: string, extra: string[] = []): KObject[] {
   const out = mkdtempSync(join(tmpdir(), `rightsize-cluster-render-${stack}-`));
   try {
-    const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render.ts"), stack, "--out", out, ...extra], { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 180_000 });
+    const r = spawnSync(process.execPath, ["-r", REGISTER, join(ROOT, "tools", "render", "index.ts"), stack, "--out", out, ...extra], { cwd, encoding: "utf8", env: { ...process.env, NODE_OPTIONS: "" }, timeout: 180_000 });
     if (r.status !== 0) throw new Error(`render ${stack} exited ${r.status}: ${r.stderr}`);
     const { readdirSync, readFileSync } = require("node:fs") as typeof import("node:fs");
     return readdirSync(out)
