@@ -139,3 +139,19 @@ describe("a foreign cluster's nodes against a stack", () => {
     expect(nodesVerdict("kind-x", "dev", [], [{ name: "web-0", requests: { cpuMillis: 1, memoryBytes: 1 } }], budget).problem).toMatch(/web-0 find no node with room \(no Ready schedulable node\)/);
   });
 });
+
+describe("node cluster/up.js: its arguments, refused before anything starts", () => {
+  const up = (args: string[]) => spawnSync(process.execPath, [join(ROOT, "cluster", "up.js"), ...args], { cwd: ROOT, encoding: "utf8", timeout: 60_000 });
+
+  it.each([
+    [[], "cluster/up.js: --kubeconfig FILE is required (where to write the cluster's kubeconfig)"],
+    [["--kubeconfig", "/tmp/x", "--nodes", "0"], 'cluster/up.js: --nodes must be a positive whole number, got "0"'],
+    [["--kubeconfig", "/tmp/x", "--memory", "lots"], 'cluster/up.js: --memory must be a positive Kubernetes quantity, got "lots"'],
+    [["--kubeconfig", "/tmp/x", "--cpus", "4"], "cluster/up.js: unknown argument --cpus"],
+    [["--kubeconfig"], "cluster/up.js: --kubeconfig needs a value"],
+  ])("%j: exit 2, one line", (args, line) => {
+    const r = up(args as string[]);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr.trimEnd()).toBe(line);
+  });
+});
