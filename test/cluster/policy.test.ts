@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { POLICIES } from "../../policies/all";
 import { policyEvents, violationKey, violationOf } from "./preview";
 import { ok, pulumi } from "./pulumi";
-import { planJson, type TestCluster, testCluster, unavailable } from "./setup";
+import { cleanUpExternal, planJson, type TestCluster, testCluster, unavailable } from "./setup";
 
 /** Each policy's description, as the pack declares it. */
 const DESCRIPTIONS: Record<string, string> = Object.fromEntries(POLICIES.map((p) => [p.name, p.description ?? ""]));
@@ -20,6 +20,10 @@ describe.skipIf(why !== undefined).sequential("the real CLI's policy verdicts eq
   let c: TestCluster;
   beforeAll(async () => {
     c = await testCluster("policy");
+    // the refused `up` below is proven by dev's namespace not appearing: on a cluster of the user's it must not be there already
+    if (c.external && c.kube.run(["get", "namespace", "rightsize-dev", "-o", "name"]).code === 0) {
+      throw new Error(`--kubeconfig: namespace rightsize-dev already exists on context ${c.context}; the policy tests prove a refused pulumi up by its absence: delete it first (kubectl delete namespace rightsize-dev)`);
+    }
     const p = c.project.project;
     // a dev with 8 browser pods: its reservations no longer fit the budget policy-config/dev.json pins
     const dev = parse(readFileSync(join(p, "Pulumi.dev.yaml"), "utf8")) as { config: Record<string, any> };
@@ -34,8 +38,11 @@ describe.skipIf(why !== undefined).sequential("the real CLI's policy verdicts eq
     }
   }, 600_000);
   afterAll(async () => {
+    // the over-budget stack's `up` must be refused; should it not be, nothing of it stays on a user's cluster
+    const left = c?.external ? await cleanUpExternal(c, ["overbudget"], ["rightsize-dev"]) : [];
     await c?.stop();
-  });
+    if (left.length > 0) throw new Error(`--kubeconfig: left on context ${c.context}:\n${left.join("\n")}`);
+  }, 900_000);
 
   const cases = [
     { stack: "dev", config: "policy-config/dev.json", code: 0 },

@@ -13,7 +13,7 @@ import { pods } from "./checks";
 import { claimsOf, createVolumes, type KObject, setNodes } from "./kube";
 import { type PlanJson, planJson, renderObjects, type TestCluster, testCluster, unavailable } from "./setup";
 
-const why = unavailable({ pulumi: false }) ?? (process.env.RIGHTSIZE_KUBECONFIG ? "the scheduler comparison needs fake nodes sized from the budget (from-source control plane only)" : undefined);
+const why = unavailable({ pulumi: false }) ?? (process.env.RIGHTSIZE_KUBECONFIG ? "--kubeconfig mode: the scheduler comparison replaces the cluster's nodes with KWOK nodes sized from each stack's nodeBudget, which the suite does not do to a cluster it did not make (it runs on the built control plane, npm run test:cluster without --kubeconfig)" : undefined);
 if (why) console.warn(`SKIPPING ${why}`);
 
 interface Case {
