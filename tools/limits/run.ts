@@ -2,7 +2,7 @@
 // usage accounts, and one run over them. Returns values; only tools/limits/index.ts prints.
 import { stackWorkloads, workloadByConfigKey } from "../../components/registry";
 import type { StackConfig } from "../../config/schema";
-import { ANNOTATION, COMPONENT } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, type ComponentKind } from "../../model/annotations";
 import type { K8sObject } from "../../model/k8s";
 import { celeryLoad } from "./celery";
 import { gunicornLoad } from "./gunicorn";
@@ -19,8 +19,11 @@ export interface Load {
   run(h: Harness, w: RenderedWorkload): Promise<WorkloadReport>;
 }
 
-/** The worst-case load of each component kind whose software Debian ships; the others say why not. */
-export const LOADS: Partial<Record<string, Load | string>> = {
+/**
+ * The worst-case load of each component kind whose software Debian ships; the others say why not. Keyed
+ * by every kind: a new component does not compile until it has a load or a reason.
+ */
+export const LOADS: Record<ComponentKind, Load | string> = {
   [COMPONENT.redis]: { tools: [TOOLS.redisServer, TOOLS.redisCli, TOOLS.redisBenchmark], run: (h, w) => redisLoad(h, w) },
   [COMPONENT.postgres]: { tools: [TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench], run: (h, w) => postgresLoad(h, w) },
   [COMPONENT.celeryWorker]: {
@@ -35,6 +38,11 @@ export const LOADS: Partial<Record<string, Load | string>> = {
   [COMPONENT.extra]: "an image of its own, not Debian software: nothing to run here",
 };
 
+/** The load of a rendered workload's `rightsize.io/component` annotation; undefined for a kind rightsize does not render. */
+export function loadOf(component: string): Load | string | undefined {
+  return Object.hasOwn(LOADS, component) ? LOADS[component as ComponentKind] : undefined;
+}
+
 /** The rendered workloads, each with its usage account from its component's descriptor. */
 export function workloadsOf(objects: readonly K8sObject[], config: StackConfig): RenderedWorkload[] {
   return renderedWorkloads(objects).map((w) => {
@@ -47,7 +55,7 @@ export function workloadsOf(objects: readonly K8sObject[], config: StackConfig):
 
 /** Packages a stack's loads need that are not installed, each once. */
 export function missingFor(ws: readonly RenderedWorkload[]): string[] {
-  const loads = [...new Set(ws.map((w) => LOADS[w.component]))].filter((l): l is Load => typeof l === "object");
+  const loads = [...new Set(ws.map((w) => loadOf(w.component)))].filter((l): l is Load => typeof l === "object");
   return [...new Set(loads.flatMap((l) => missingPackages(l.tools, l.pythonModules)))];
 }
 
@@ -66,7 +74,7 @@ export async function runLimits(stack: string, ws: readonly RenderedWorkload[], 
   try {
     for (const w of ws) {
       if (only && !only.includes(w.name)) continue;
-      const load = LOADS[w.component];
+      const load = loadOf(w.component);
       if (load === undefined) reports.push(skippedReport(w, `no load for component ${w.component}`));
       else if (typeof load === "string") reports.push(skippedReport(w, load));
       else reports.push(await load.run(h, w));
