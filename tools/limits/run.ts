@@ -4,6 +4,7 @@ import { stackWorkloads, workloadByConfigKey } from "../../components/registry";
 import type { StackConfig } from "../../config/schema";
 import { ANNOTATION, COMPONENT, type ComponentKind } from "../../model/annotations";
 import type { K8sObject } from "../../model/k8s";
+import { browserLoad } from "./browser";
 import { celeryLoad } from "./celery";
 import { gunicornLoad } from "./gunicorn";
 import { createHarness, type Harness } from "./harness";
@@ -33,7 +34,7 @@ export const LOADS: Record<ComponentKind, Load | string> = {
   },
   [COMPONENT.web]: { tools: [TOOLS.gunicorn, TOOLS.python], pythonModules: { flask: "python3-flask" }, run: (h, w) => gunicornLoad(h, w) },
   [COMPONENT.meilisearch]: "no Meilisearch binary here (Debian does not package it): its settings are checked against its documented options only",
-  [COMPONENT.playwright]: "the browser load (Chromium sessions, the Node heap, a memory-backed /dev/shm) is not built yet",
+  [COMPONENT.playwright]: { tools: [TOOLS.chromium], run: (h, w) => browserLoad(h, w) },
   [COMPONENT.celeryBeat]: "one scheduler process that allocates nothing per task: no load defined",
   [COMPONENT.extra]: "an image of its own, not Debian software: nothing to run here",
 };
