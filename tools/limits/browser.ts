@@ -191,7 +191,7 @@ export async function browserLoad(h: Harness, w: RenderedWorkload, opts: Browser
       measured.per_session_mib = Math.round((after - before) / sessions / MiB);
       measured.group_mib = Math.round(after / MiB);
     }
-    if (node && (node.proc.exitCode !== null || node.proc.signalCode !== null)) problems.push(`the Node process died (${node.proc.signalCode ?? node.proc.exitCode}): ${node.output().slice(-300).trim()}`);
+    if (node && problems.length === 0 && (node.proc.exitCode !== null || node.proc.signalCode !== null)) problems.push(`the Node process died (${node.proc.signalCode ?? node.proc.exitCode}): ${node.output().slice(-300).trim()}`);
   } finally {
     for (const s of opened) await s.browser?.close().catch(() => undefined);
     if (node) await stop(node, "SIGKILL");
