@@ -38,7 +38,7 @@ export const PAGE_NODES = 20_000;
  * Flags this machine needs and the service's image does not: no calls to Google's hosts on a closed
  * network (as test/real/chromium.test.ts). Headless comes from the launch; the service's flags are rendered.
  */
-const LOCAL_FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
+export const LOCAL_FLAGS = ["--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"];
 
 export interface BrowserLoadOptions {
   readonly heapMiB?: number;
@@ -82,7 +82,7 @@ window.rightsizeDone = { arrays: keep.length, nodes: root.childElementCount };
 }
 
 /** Serves the heavy page on loopback (bound to port 0: no race for the port); the site, outside the group. */
-async function serveHeavyPage(mib: number, nodes: number): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveHeavyPage(mib: number, nodes: number): Promise<{ url: string; close(): Promise<void> }> {
   const html = heavyPage(mib, nodes);
   const server: Server = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
@@ -94,7 +94,7 @@ async function serveHeavyPage(mib: number, nodes: number): Promise<{ url: string
 }
 
 /** A Chromium launcher that enters the group first: every Chromium process starts inside it. */
-function chromiumInGroup(g: Cgroup, dir: string): string {
+export function chromiumInGroup(g: Cgroup, dir: string): string {
   const path = join(dir, "chromium-in-group.sh");
   writeFileSync(path, `#!/bin/sh\n${g.enter()} || exit 97\nexec ${TOOLS.chromium.bin} "$@"\n`, { mode: 0o755 });
   return path;
