@@ -9,9 +9,21 @@ export const playwrightSchema = z.strictObject({
   resources: resources({ requests: { cpu: "500m", memory: "1536Mi" }, limits: { cpu: "2", memory: "3Gi" } }),
   /** The service's Node heap (`--max-old-space-size`). @default 20% of the memory limit; 15-25% allowed */
   nodeHeap: memory().optional(),
-  /** Chromium's browser process, GPU/utility processes and the X server: paid once per pod. */
+  /**
+   * Paid once per pod beside the heap: Node outside its old space (young generation, code, Buffers of
+   * screenshots and PDFs) and the page cache of Chromium's binary and of its /tmp shared-memory files.
+   * Not Chromium's browser process: browserless launches one per session, so that is in sessionMemory.
+   * Kept at 256Mi: measured here (tools/limits/browser-cost.ts), an idle Node is 6 MiB of anonymous
+   * memory and the rest is page cache the load does not pin; screenshots and PDFs are not loaded.
+   */
   browserBaseMemory: memory().prefault("256Mi"),
-  /** One session: its browser context and renderer processes at a typical page. */
+  /**
+   * One session: its own Chromium (browserless launches one per connection: browser, GPU and network
+   * processes, 83 MiB here), its context and its renderer at the page. Measured here (Chromium 156,
+   * tools/limits/browser-cost.ts, anonymous + shmem memory of the group per added session): 156 MiB at a
+   * blank page, 487-507 MiB at a page keeping 80% of its 256 MiB heap cap with 20,000 DOM elements (the
+   * limits load), 630-657 MiB with 50,000 elements: 512Mi holds the first, not the second.
+   */
   sessionMemory: unitMemory("browser sessions").prefault("512Mi"),
   /** Override of the derived concurrent sessions; may only lower it. */
   maxConcurrentSessions: z.number().int().min(1).max(100).optional(),

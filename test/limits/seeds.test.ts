@@ -2,7 +2,7 @@
 // derivation for the same limit under the same load. The seed values are rejected by rightsize's config
 // checks, so each is run by editing the rendered config after rendering: the checks are bypassed on purpose.
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
-import { heapShmLoad } from "../../tools/limits/browser";
+import { browserLoad, heapShmLoad } from "../../tools/limits/browser";
 import { celeryLoad } from "../../tools/limits/celery";
 import { createHarness, type Harness } from "../../tools/limits/harness";
 import { postgresLoad } from "../../tools/limits/postgres";
@@ -78,14 +78,33 @@ describe("the seeds' flaws, killed in a real memory cgroup", () => {
     expectKillAndSurvival(seed, ours);
   });
 
-  it("Playwright: a 2Gi Node heap beside a 2Gi memory-backed /dev/shm in 3Gi is killed; rightsize's heap and disk-backed shm survive", async () => {
+  it("Playwright: a 2Gi Node heap beside a 2Gi memory-backed /dev/shm in 3Gi is killed; rightsize's heap, disk-backed shm and every session it derives survive the full browser load", async () => {
     const ws = renderEdited("dev", (v) => {
       v.playwright.resources.limits.memory = "3Gi";
     });
     const w = workload(ws, "playwright");
-    const ours = await heapShmLoad(harness(), w);
+    // floor((3072Mi - heap 614Mi - browser 256Mi) / 512Mi) = 4 sessions, each its own Chromium at the heavy page.
+    expect(w.tuning).toMatchObject({ NODE_OPTIONS: "--max-old-space-size=614", CONCURRENT: 4, shm_bytes: 0 });
+    const ours = await browserLoad(harness(), w);
+    expect(ours.measured.pages_answered).toBe(4);
     // 003's numbers, bypassing the config check that counts a memory-backed /dev/shm inside the limit.
     const seed = await heapShmLoad(harness(), w, { heapMiB: 2048, shmBytes: 2048 * MiB });
     expectKillAndSurvival(seed, ours);
+  });
+
+  it("Playwright with a memory-backed /dev/shm: rightsize counts it in the limit, and the heap, the filled shm and the sessions left survive together", async () => {
+    const ws = renderEdited("dev", (v) => {
+      v.playwright.resources.limits.memory = "3Gi";
+      v.playwright.shm = { mode: "memory", size: "256Mi" };
+    });
+    const w = workload(ws, "playwright");
+    // floor((3072Mi - 614Mi - 256Mi - shm 256Mi) / 512Mi) = 3; Chromium runs without --disable-dev-shm-usage.
+    expect(w.tuning).toMatchObject({ CONCURRENT: 3, shm_bytes: 256 * MiB });
+    expect(w.tuning.args).not.toContain("--disable-dev-shm-usage");
+    const r = await browserLoad(harness(), w);
+    console.log(`rightsize ${r.name} with shm: ${r.oomKills} OOM kills, ${r.healthy ? "healthy" : r.problems.join("; ")}, ${r.seconds} s; ${JSON.stringify(r.measured)}`);
+    expect({ oomKills: r.oomKills, problems: r.problems, pages: r.measured.pages_answered }).toEqual({ oomKills: 0, problems: [], pages: 3 });
+    // The 256 MiB written to /dev/shm are charged to the group beside the heap.
+    expect(Number(r.measured.heap_and_shm_mib)).toBeGreaterThan(256 + 614 * 0.8);
   });
 });

@@ -12,12 +12,16 @@ describe.each(["dev", "prod"])("npm run limits -- %s", (stack) => {
     expect(r.code, r.stderr + r.stdout.slice(-3000)).toBe(0);
     const report = JSON.parse(r.stdout) as LimitsReport;
     const ran = report.workloads.filter((w) => !w.skipped);
-    expect(ran.map((w) => w.component).sort()).toEqual(expect.arrayContaining(["celery-worker", "postgres", "redis", "web"]));
+    expect(ran.map((w) => w.component).sort()).toEqual(expect.arrayContaining(["celery-worker", "playwright", "postgres", "redis", "web"]));
     for (const w of ran) {
       expect({ name: w.name, oomKills: w.oomKills, problems: w.problems }).toEqual({ name: w.name, oomKills: 0, problems: [] });
       expect(w.healthy).toBe(true);
     }
     expect(report.workloads.find((w) => w.component === "meilisearch")?.skipped).toMatch(/no Meilisearch binary/);
+    // Every derived session had its page open and answering at once.
+    const browser = ran.find((w) => w.component === "playwright")!;
+    expect(browser.measured.pages_answered).toBe(browser.settings.CONCURRENT);
+    expect(browser.settings.CONCURRENT).toBeGreaterThan(0);
   });
 });
 

@@ -14,7 +14,7 @@ import { REGISTER, ROOT, runTool, stackDir } from "../helpers/run";
 /** Throws the reason when this machine cannot run the limits suite: no writable cgroup, or a package missing. */
 export function requireLimitsHost(): void {
   detectHierarchy();
-  const missing = missingPackages([TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench, TOOLS.redisServer, TOOLS.redisCli, TOOLS.redisBenchmark, TOOLS.gunicorn, TOOLS.python], {
+  const missing = missingPackages([TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench, TOOLS.redisServer, TOOLS.redisCli, TOOLS.redisBenchmark, TOOLS.gunicorn, TOOLS.python, TOOLS.chromium], {
     celery: "python3-celery",
     redis: "python3-redis",
     flask: "python3-flask",

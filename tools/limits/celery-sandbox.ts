@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { requirepassLine } from "../../components/redis/tuning";
-import { freePort, run, start, type Started, TOOLS, waitFor } from "./software";
+import { run, start, startOnFreePort, type Started, stop, StopWaiting, TOOLS, waitFor } from "./software";
 
 export interface CelerySandbox {
   root: string;
@@ -30,7 +30,23 @@ export async function startCelerySandbox(celeryFiles: Record<string, string>, br
   const state = join(root, "state");
   mkdirSync(pkg);
   mkdirSync(state);
-  const port = await freePort();
+  writeFileSync(join(root, "auth.conf"), requirepassLine(password));
+  writeFileSync(join(root, "redis.conf"), brokerConf.replace(/^dir .*$/m, `dir ${root}`).replace(/^include .*auth\.conf$/m, `include ${join(root, "auth.conf")}`));
+  // redis-server is told its port: startOnFreePort tries another one if it exits before answering (port taken).
+  const { port, redis } = await startOnFreePort(async (port) => {
+    const redis = start(TOOLS.redisServer.bin, [join(root, "redis.conf"), "--port", String(port), "--bind", "127.0.0.1"]);
+    try {
+      await waitFor(() => `redis-server on port ${port} (${redis.output().slice(-500)})`, 30, () => {
+        if (redis.proc.exitCode !== null || redis.proc.signalCode !== null) throw new StopWaiting(`redis-server exited ${redis.proc.exitCode ?? redis.proc.signalCode}: ${redis.output().slice(-500)}`);
+        return run(TOOLS.redisCli.bin, ["-p", String(port), "PING"], { env: { REDISCLI_AUTH: password } }).stdout.trim() === "PONG" ? true : undefined;
+      });
+    } catch (e) {
+      await stop(redis);
+      throw e;
+    }
+    return { port, redis };
+  });
+  const cli = (...args: string[]) => run(TOOLS.redisCli.bin, ["-p", String(port), ...args], { env: { REDISCLI_AUTH: password } });
   for (const [name, text] of Object.entries(celeryFiles)) {
     writeFileSync(
       join(pkg, name),
@@ -40,11 +56,6 @@ export async function startCelerySandbox(celeryFiles: Record<string, string>, br
         .replace('STATE_DIR = "/run/celery"', `STATE_DIR = ${JSON.stringify(state)}`),
     );
   }
-  writeFileSync(join(root, "auth.conf"), requirepassLine(password));
-  writeFileSync(join(root, "redis.conf"), brokerConf.replace(/^dir .*$/m, `dir ${root}`).replace(/^include .*auth\.conf$/m, `include ${join(root, "auth.conf")}`));
-  const redis = start(TOOLS.redisServer.bin, [join(root, "redis.conf"), "--port", String(port), "--bind", "127.0.0.1"]);
-  const cli = (...args: string[]) => run(TOOLS.redisCli.bin, ["-p", String(port), ...args], { env: { REDISCLI_AUTH: password } });
-  await waitFor("redis-server", 30, () => (cli("PING").stdout.trim() === "PONG" ? true : undefined));
   const env = (pool?: string) => ({ PYTHONPATH: `${pkg}:${fixtures}`, REDIS_PASSWORD: password, PYTHONDONTWRITEBYTECODE: "1", ...(pool ? { RIGHTSIZE_CELERY_POOL: pool } : {}) });
   return { root, pkg, state, port, redis, env, cli };
 }

@@ -131,8 +131,26 @@ export class Cgroup {
 
   /** The command wrapped so that it, and every process it starts, runs inside this group from the start. */
   wrap(cmd: string, args: readonly string[]): [string, string[]] {
-    const procs = [this.memoryPath, this.cpuPath].filter((p): p is string => !!p).map((p) => `echo $$ > ${join(p, "cgroup.procs")}`);
-    return ["/bin/sh", ["-c", `${procs.join(" && ")} && exec "$0" "$@"`, cmd, ...args]];
+    return ["/bin/sh", ["-c", `${this.enter()} && exec "$0" "$@"`, cmd, ...args]];
+  }
+
+  /** A shell command that moves the shell running it ($$) into this group, for wrappers that exec a binary. */
+  enter(): string {
+    return [this.memoryPath, this.cpuPath]
+      .filter((p): p is string => !!p)
+      .map((p) => `echo $$ > ${join(p, "cgroup.procs")}`)
+      .join(" && ");
+  }
+
+  /** Anonymous and shared (tmpfs) memory charged to the group: processes' heaps and /dev/shm, not page cache. */
+  anonAndShmem(): number {
+    try {
+      const stat = readFileSync(join(this.memoryPath, "memory.stat"), "utf8");
+      const keys = this.hierarchy.version === 1 ? ["total_rss", "total_shmem"] : ["anon", "shmem"];
+      return keys.reduce((sum, k) => sum + Number(new RegExp(`^${k} (\\d+)$`, "m").exec(stat)?.[1] ?? 0), 0);
+    } catch {
+      return 0;
+    }
   }
 
   /** Processes the kernel OOM-killed in this group so far. */

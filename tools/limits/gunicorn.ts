@@ -5,7 +5,7 @@
 // Healthy: every request answered 200, no worker was killed, the master is the same process at the end.
 import { join } from "node:path";
 import { type Harness, stopwatch } from "./harness";
-import { freePort, start, stop, TOOLS, waitFor } from "./software";
+import { start, startOnFreePort, type Started, stop, StopWaiting, TOOLS, waitFor } from "./software";
 import { base, type RenderedWorkload, type WorkloadReport } from "./workload";
 
 export const FIXTURES = join(__dirname, "fixtures");
@@ -26,15 +26,26 @@ export async function gunicornLoad(h: Harness, w: RenderedWorkload, opts: { work
   const dir = h.scratch(w.name);
   const confPath = join(dir, "gunicorn.conf.py");
   (await import("node:fs")).writeFileSync(confPath, conf);
-  const port = await freePort();
   const g = h.group({ memory: w.memoryLimit, cpuMillis: w.cpuMillis, label: w.name });
   // The rendered file as is; the command line moves the listener to loopback and names the fixture app.
-  const server = start(...g.wrap(TOOLS.gunicorn.bin, ["-c", confPath, "--bind", `127.0.0.1:${port}`, "--access-logfile", "/dev/null", "limits_app:app"]), {
-    cwd: FIXTURES,
-    env: { RIGHTSIZE_WORKER_MEMORY: String(workerMemory), PYTHONDONTWRITEBYTECODE: "1" },
+  // gunicorn is told its port: startOnFreePort tries another one if it exits before answering (port taken).
+  const { server, url } = await startOnFreePort(async (port): Promise<{ server: Started; url: string }> => {
+    const server = start(...g.wrap(TOOLS.gunicorn.bin, ["-c", confPath, "--bind", `127.0.0.1:${port}`, "--access-logfile", "/dev/null", "limits_app:app"]), {
+      cwd: FIXTURES,
+      env: { RIGHTSIZE_WORKER_MEMORY: String(workerMemory), PYTHONDONTWRITEBYTECODE: "1" },
+    });
+    const url = `http://127.0.0.1:${port}`;
+    try {
+      await waitFor(() => `gunicorn on ${url} (${server.output().slice(-1000)})`, 60, async () => {
+        if (server.proc.exitCode !== null || server.proc.signalCode !== null) throw new StopWaiting(`gunicorn exited ${server.proc.exitCode ?? server.proc.signalCode}: ${server.output().slice(-500)}`);
+        return (await fetch(`${url}/api/health`)).ok ? true : undefined;
+      });
+    } catch (e) {
+      await stop(server);
+      throw e;
+    }
+    return { server, url };
   });
-  const url = `http://127.0.0.1:${port}`;
-  await waitFor(() => `gunicorn on ${url} (${server.output().slice(-1000)})`, 60, async () => ((await fetch(`${url}/api/health`)).ok ? true : undefined));
   const masterPid = server.proc.pid;
   // 1.5 x the most a worker serves before max_requests recycles it: every worker recycles at least once.
   const total = Math.ceil(workers * (maxRequests + jitter) * 1.5);

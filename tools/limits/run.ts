@@ -2,8 +2,9 @@
 // usage accounts, and one run over them. Returns values; only tools/limits/index.ts prints.
 import { stackWorkloads, workloadByConfigKey } from "../../components/registry";
 import type { StackConfig } from "../../config/schema";
-import { ANNOTATION, COMPONENT } from "../../model/annotations";
+import { ANNOTATION, COMPONENT, type ComponentKind } from "../../model/annotations";
 import type { K8sObject } from "../../model/k8s";
+import { browserLoad } from "./browser";
 import { celeryLoad } from "./celery";
 import { gunicornLoad } from "./gunicorn";
 import { createHarness, type Harness } from "./harness";
@@ -19,8 +20,11 @@ export interface Load {
   run(h: Harness, w: RenderedWorkload): Promise<WorkloadReport>;
 }
 
-/** The worst-case load of each component kind whose software Debian ships; the others say why not. */
-export const LOADS: Partial<Record<string, Load | string>> = {
+/**
+ * The worst-case load of each component kind whose software Debian ships; the others say why not. Keyed
+ * by every kind: a new component does not compile until it has a load or a reason.
+ */
+export const LOADS: Record<ComponentKind, Load | string> = {
   [COMPONENT.redis]: { tools: [TOOLS.redisServer, TOOLS.redisCli, TOOLS.redisBenchmark], run: (h, w) => redisLoad(h, w) },
   [COMPONENT.postgres]: { tools: [TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench], run: (h, w) => postgresLoad(h, w) },
   [COMPONENT.celeryWorker]: {
@@ -30,10 +34,15 @@ export const LOADS: Partial<Record<string, Load | string>> = {
   },
   [COMPONENT.web]: { tools: [TOOLS.gunicorn, TOOLS.python], pythonModules: { flask: "python3-flask" }, run: (h, w) => gunicornLoad(h, w) },
   [COMPONENT.meilisearch]: "no Meilisearch binary here (Debian does not package it): its settings are checked against its documented options only",
-  [COMPONENT.playwright]: "the browser load (Chromium sessions, the Node heap, a memory-backed /dev/shm) is not built yet",
+  [COMPONENT.playwright]: { tools: [TOOLS.chromium], run: (h, w) => browserLoad(h, w) },
   [COMPONENT.celeryBeat]: "one scheduler process that allocates nothing per task: no load defined",
   [COMPONENT.extra]: "an image of its own, not Debian software: nothing to run here",
 };
+
+/** The load of a rendered workload's `rightsize.io/component` annotation; undefined for a kind rightsize does not render. */
+export function loadOf(component: string): Load | string | undefined {
+  return Object.hasOwn(LOADS, component) ? LOADS[component as ComponentKind] : undefined;
+}
 
 /** The rendered workloads, each with its usage account from its component's descriptor. */
 export function workloadsOf(objects: readonly K8sObject[], config: StackConfig): RenderedWorkload[] {
@@ -47,7 +56,7 @@ export function workloadsOf(objects: readonly K8sObject[], config: StackConfig):
 
 /** Packages a stack's loads need that are not installed, each once. */
 export function missingFor(ws: readonly RenderedWorkload[]): string[] {
-  const loads = [...new Set(ws.map((w) => LOADS[w.component]))].filter((l): l is Load => typeof l === "object");
+  const loads = [...new Set(ws.map((w) => loadOf(w.component)))].filter((l): l is Load => typeof l === "object");
   return [...new Set(loads.flatMap((l) => missingPackages(l.tools, l.pythonModules)))];
 }
 
@@ -66,7 +75,7 @@ export async function runLimits(stack: string, ws: readonly RenderedWorkload[], 
   try {
     for (const w of ws) {
       if (only && !only.includes(w.name)) continue;
-      const load = LOADS[w.component];
+      const load = loadOf(w.component);
       if (load === undefined) reports.push(skippedReport(w, `no load for component ${w.component}`));
       else if (typeof load === "string") reports.push(skippedReport(w, load));
       else reports.push(await load.run(h, w));

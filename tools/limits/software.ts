@@ -80,14 +80,8 @@ export async function startOnFreePort<T>(start: (port: number) => Promise<T>, at
   }
 }
 
-/** Polls until `check` returns a value or the deadline passes (the deadline is the probe's own budget). */
-
-/** A port that was free a moment ago (unusedPort); a server that must be told its port is started through startOnFreePort. */
-export const freePort = unusedPort;
-
 /** Thrown by a waitFor check when waiting longer cannot help (the process waited for has exited). */
 export class StopWaiting extends Error {}
-
 
 /** Polls until `check` returns a value or the deadline passes (the deadline is the probe's own budget). */
 export async function waitFor<T>(what: string | (() => string), seconds: number, check: () => Promise<T | undefined> | T | undefined): Promise<T> {
