@@ -3,7 +3,7 @@
 import { mainContainer, memoryLimit } from "../model/k8s";
 import { showMemory } from "../model/quantity";
 import { readPgMemory } from "../model/native-units";
-import { tuningPolicy } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 import { COMPONENT } from "../model/annotations";
 
 /** Postgres' own default when the component does not set it. */

@@ -1,7 +1,7 @@
 // A Redis that is Celery's broker must never evict: under memory pressure an evicting policy silently
 // drops queued tasks. It answers writes with an error instead (noeviction, Redis' own default).
 import { ANNOTATION, COMPONENT } from "../model/annotations";
-import { tuningPolicy } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 
 export const enforceBrokerNoeviction = tuningPolicy({
   name: "rightsize-enforce-broker-noeviction",

@@ -7,7 +7,8 @@ import { celeryMemoryFit, DEFAULT_PARENT_MEMORY, MEMORY_SHARE_PERCENT } from "..
 import { mainContainer, memoryLimit } from "../model/k8s";
 import { showMemory } from "../model/quantity";
 import { bytes, KiB } from "../model/units";
-import { numberSetting, tuningPolicy } from "./lib/tuning";
+import { numberSetting } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 
 /** Tuning key (bytes) for the parent's resident memory; not a Celery setting, so it carries our prefix. */
 export const PARENT_KEY = TUNING_KEY.celeryParentMemory;

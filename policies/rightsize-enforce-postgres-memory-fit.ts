@@ -8,7 +8,8 @@ import { readPgMemory } from "../model/native-units";
 import { AUTOVACUUM_MAX_WORKERS, committedMemory, DEFAULT_BACKEND_MEMORY, DEFAULT_WORKER_PROCESSES, WORK_MEM_PER_BACKEND } from "../model/postgres-memory";
 import { showMemory } from "../model/quantity";
 import { bytes } from "../model/units";
-import { numberSetting, tuningPolicy } from "./lib/tuning";
+import { numberSetting } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 
 /** Postgres' own defaults for what the tuning does not set. */
 const DEFAULTS = { shared_buffers: "128MB", work_mem: "4MB", maintenance_work_mem: "64MB", max_connections: 100 } as const;

@@ -1,6 +1,7 @@
 // With Redis as the broker, a task not acknowledged within visibility_timeout is delivered again. Long
 // tasks acknowledge late, so a visibility timeout at or below the hard time limit runs them twice.
-import { numberSetting, tuningPolicy } from "./lib/tuning";
+import { numberSetting } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 import { COMPONENT } from "../model/annotations";
 
 /** kombu's Redis transport default, in seconds. */

@@ -5,8 +5,9 @@ import * as sdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { QuantityError } from "../../model/quantity";
 import type { K8sObject } from "../../model/k8s";
-import { containersOf, describeObject, isWorkload, podSpecOf } from "../../model/k8s";
+import { componentOf, containersOf, describeObject, isWorkload, podSpecOf, roleOf } from "../../model/k8s";
 import { addHpa, type HpaIndex } from "../../model/reservations";
+import { tuningOf } from "./tuning";
 
 // The SDK throws this when a policy reads a value that is unknown during preview. It is exported at run
 // time, but its typings leave it out.
@@ -84,6 +85,31 @@ export function workloadPolicy(w: WorkloadCheck): ResourceValidationPolicy {
       const ofPod = (w.pod?.(spec, o) ?? []).map((m) => `${describeObject(o)}: ${m}`);
       const ofContainers = w.container ? containersOf(o).flatMap(({ c, label }) => w.container!(c, spec).map((m) => `${describeObject(o)}: ${label}: ${m}`)) : [];
       return [...ofPod, ...ofContainers];
+    },
+  });
+}
+
+export interface TuningCheck {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  /** The workloads it reads: those annotated with this component (and, for Redis, this role). */
+  component: string;
+  role?: string;
+  /** One message per violation, from the workload's settings as its tuning annotation states them; each is said after "<Kind> <name>: ". */
+  check(tuning: Record<string, unknown>, o: K8sObject): string[];
+}
+
+/** A check over one component's settings; a workload of it whose settings cannot be read fails it. */
+export function tuningPolicy(c: TuningCheck): ResourceValidationPolicy {
+  return resourcePolicy({
+    name: c.name,
+    description: c.description,
+    enforcementLevel: c.enforcementLevel,
+    applies: (o) => isWorkload(o) && componentOf(o) === c.component && (c.role === undefined || roleOf(o) === c.role),
+    check: (o) => {
+      const t = tuningOf(o);
+      return "error" in t ? [t.error] : c.check(t.tuning, o).map((m) => `${describeObject(o)}: ${m}`);
     },
   });
 }

@@ -1,11 +1,10 @@
-// The helpers the policies are built from (policies/lib/policy.ts, policies/lib/tuning.ts): where a
+// The helpers the policies are built from (policies/lib/policy.ts): where a
 // workload check's messages start and in which order they come, which object a stack finding is about,
 // and that a component's unreadable settings fail a tuning check instead of passing it.
 import { describe, expect, it } from "vitest";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import type { K8sObject } from "../../../model/k8s";
-import { guardedEach, scalersOf, type StackObject, workloadPolicy } from "../../../policies/lib/policy";
-import { tuningPolicy } from "../../../policies/lib/tuning";
+import { guardedEach, scalersOf, type StackObject, tuningPolicy, workloadPolicy } from "../../../policies/lib/policy";
 import { ANNOTATION, COMPONENT } from "../../../model/annotations";
 import { QuantityError } from "../../../model/quantity";
 
