@@ -11,6 +11,7 @@ import { ROOT, runTool, stackDir } from "../helpers/run";
 import { backfill, type RunningPrometheus, servePrometheus } from "../../bench/support/prometheus/server";
 import { DAY, devWebScenario, leakScenario, ownedScenario, prodScenario, tightScenario } from "../../bench/support/prometheus/scenario";
 import { missingPackages, reportMissing, stopAll, TOOLS, unusedPort } from "./support";
+import { QUERY_NAMES } from "../../tools/recommend/prometheus";
 
 const skip = reportMissing("recommend against Prometheus", missingPackages([TOOLS.prometheus, TOOLS.promtool]));
 const MiB = 1024 ** 2;
@@ -203,26 +204,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("runs a handful of queries, each for every workload at once", () => {
-    expect(Object.keys(prod.queries)).toEqual([
-      "cpu",
-      "memory",
-      "oom",
-      "restarts",
-      "samples",
-      "first",
-      "last",
-      "coverage",
-      "reasons",
-      "limits",
-      "podOwner",
-      "replicaSetOwner",
-      "throttled",
-      "redisUsed",
-      "redisMax",
-      "trendSlope",
-      "trendNow",
-      "namespaces",
-    ]);
+    // The names and their order are the usage file's contract, defined once in prometheus.ts.
+    expect(Object.keys(prod.queries)).toEqual([...QUERY_NAMES]);
     for (const [name, q] of Object.entries(prod.queries)) {
       if (name !== "namespaces") expect(q).toContain('namespace="rightsize"');
       expect(q).not.toContain("pod=");
