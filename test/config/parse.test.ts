@@ -66,7 +66,7 @@ describe("stack config", () => {
     ["a bad namespace", "namespace", "Rightsize_Dev", [
       'namespace: must be a DNS label: lower case letters, digits and \'-\', starting and ending with a letter or digit (got "Rightsize_Dev")',
     ]],
-    // Hostile input, round three (issue 19): each value checked by the rule the API server applies.
+    // Hostile input: each value checked by the rule the API server applies.
     ...["kube-system", "default", "kube-public", "kube-node-lease"].map((ns): [string, string, unknown, string[]] => [`the system namespace ${ns}`, "namespace", ns, [
       `namespace: is a namespace the cluster owns; rightsize creates its own namespace (restricted pod security, default-deny ingress) and \`pulumi destroy\` deletes it, so pick another name such as rightsize (got "${ns}")`,
     ]]),

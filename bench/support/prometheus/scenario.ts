@@ -125,7 +125,7 @@ export function prodScenario(namespace = "rightsize", seconds = 2 * DAY, postgre
   });
   out.push({ namespace, pod: "meilisearch-0", container: "meilisearch", seconds, cpu: cpuAround(90, 0.9, 0.1), memory: memoryAround(90, 700, 50, 800), limits: { cpu: 2 }, throttled: 0.4 });
   out.push(...podsAround(namespace, seconds, "firecrawl-api", 110, { cpu: [0.03, 0.01], memoryMi: [250, 30, 300] }, () => ({ restarts: 2, terminated: { at: 200, reason: "Error" } })));
-  // One replica: its pod's seed is 120.
+  // One replica: its pod's noise seed is 120.
   out.push(...podsAround(namespace, seconds, "celery-beat", 120, { cpu: [0.01, 0.002], memoryMi: [80, 10, 100] }, () => ({ oomAt: 0 })));
   // A migration Job's pod and a CronJob's pod, named after web: never web's usage.
   out.push({ namespace, pod: "web-migrate-z9zpm", container: "web", seconds: 2 * HOUR, cpu: cpuAround(130, 0.5, 0.1), memory: memoryAround(130, 1500, 100, 1843) });
