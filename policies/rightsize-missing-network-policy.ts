@@ -15,7 +15,7 @@ export const missingNetworkPolicy = stackPolicy({
     const covered = new Set<string>();
     const workloads = new Map<string, { names: string[]; urn: string }>();
     const namespaces = new Map<string, string>();
-    const out = guardedEach(objects, (o, urn) => {
+    const out = guardedEach(objects, (o, { urn }) => {
       const ns = o.metadata?.namespace ?? "";
       if (o.kind === "NetworkPolicy") covered.add(ns);
       if (o.kind === "Namespace") namespaces.set(o.metadata?.name ?? "", urn);

@@ -135,8 +135,8 @@ export interface StackPolicySpec {
 }
 
 /** Runs `fn` on each object under `guarded`; what it returns, or what could not be read, is about that object. */
-export function guardedEach(objects: readonly StackObject[], fn: (o: K8sObject, urn: string) => string[]): StackFinding[] {
-  return objects.flatMap(({ object, name, urn }) => guarded(object, name, () => fn(object, urn)).map((message) => ({ message, urn })));
+export function guardedEach(objects: readonly StackObject[], fn: (o: K8sObject, entry: StackObject) => string[]): StackFinding[] {
+  return objects.flatMap((entry) => guarded(entry.object, entry.name, () => fn(entry.object, entry)).map((message) => ({ message, urn: entry.urn })));
 }
 
 /** The stack's HPAs and KEDA ScaledObjects by target, and a finding for each one that could not be read. */

@@ -50,7 +50,7 @@ describe("guardedEach and scalersOf", () => {
   const entry = (object: K8sObject, urn: string): StackObject => ({ object, urn, name: object.metadata?.name ?? urn });
 
   it("attributes each finding, and each unreadable object, to its own object", () => {
-    const found = guardedEach([entry(deployment({}), "urn:a"), entry(deployment({}), "urn:b")], (o, urn) => {
+    const found = guardedEach([entry(deployment({}), "urn:a"), entry(deployment({}), "urn:b")], (o, { urn }) => {
       if (urn === "urn:b") throw new QuantityError('memory: "1 Gi" is not a quantity');
       return [`${o.kind} seen`];
     });
