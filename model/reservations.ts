@@ -113,11 +113,14 @@ export function addHpa(index: HpaIndex, o: K8sObject): void {
   index.set(key, { min, max, by: `${o.kind}/${o.metadata?.name ?? "(unnamed)"}` });
 }
 
+/** The autoscaler bounds that apply to a workload, keyed as `addHpa` keys them; undefined when none scales it. */
+export const hpaOf = (index: HpaIndex, o: K8sObject) => index.get(`${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name ?? "(unnamed)"}`);
+
 /** One workload object with its HPA applied; DaemonSets count once per node. */
 export function workloadOf(o: K8sObject, nodes: number, hpas: HpaIndex): Workload {
   const kind = o.kind as WorkloadKind;
   const name = o.metadata?.name ?? "(unnamed)";
-  const hpa = hpas.get(`${kind}/${o.metadata?.namespace ?? ""}/${name}`);
+  const hpa = hpaOf(hpas, o);
   let replicas: number;
   if (kind === "DaemonSet") replicas = nodes;
   else if (kind === "Pod") replicas = 1;

@@ -5,8 +5,8 @@
 // controller rounds them. Deployments and StatefulSets alike: a StatefulSet's PDB blocks drains the same way.
 import { describeObject, selects } from "../model/k8s";
 import type { K8sObject } from "../model/k8s";
-import { addHpa, type HpaIndex, isScaler } from "../model/reservations";
-import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
+import { type HpaIndex, hpaOf } from "../model/reservations";
+import { guardedEach, scalersOf, stackPolicy } from "./lib/policy";
 
 const REPLICATED = ["Deployment", "StatefulSet"];
 const FIX = "a node drain waits on it forever; use maxUnavailable 1";
@@ -19,7 +19,7 @@ function scaled(v: unknown, total: number): number {
 
 /** The fewest pods the workload runs while it runs, and what sets that number. */
 function fewest(o: K8sObject, hpas: HpaIndex): { n: number; why: string } {
-  const hpa = hpas.get(`${o.kind}/${o.metadata?.namespace ?? ""}/${o.metadata?.name}`);
+  const hpa = hpaOf(hpas, o);
   if (hpa) {
     const field = hpa.by.startsWith("ScaledObject/") ? "minReplicaCount" : "minReplicas";
     return { n: Math.max(hpa.min, 1), why: `the minimum of ${hpa.by.replace("/", " ")} (${field} ${hpa.min}) for ${describeObject(o)}` };
@@ -51,21 +51,9 @@ export const disallowBlockingPdb = stackPolicy({
   description: "No PodDisruptionBudget forbids every voluntary disruption (maxUnavailable 0, minAvailable 100% or at the workload's replicas or autoscaler minimum).",
   enforcementLevel: "advisory",
   check: (objects) => {
-    const out: StackFinding[] = [];
-    const hpas: HpaIndex = new Map();
-    const workloads: K8sObject[] = [];
-    for (const { object: o, name, urn } of objects) {
-      const msgs = guarded(o, name, () => {
-        if (isScaler(o)) addHpa(hpas, o);
-        if (REPLICATED.includes(o.kind ?? "")) workloads.push(o);
-        return [];
-      });
-      out.push(...msgs.map((message) => ({ message, urn })));
-    }
-    for (const { object: o, name, urn } of objects) {
-      if (o.kind !== "PodDisruptionBudget") continue;
-      out.push(...guarded(o, name, () => blocking(o, workloads, hpas)).map((message) => ({ message, urn })));
-    }
-    return out;
+    const { hpas, findings } = scalersOf(objects);
+    const workloads = objects.map(({ object }) => object).filter((o) => REPLICATED.includes(o.kind ?? ""));
+    const pdbs = objects.filter(({ object }) => object.kind === "PodDisruptionBudget");
+    return [...findings, ...guardedEach(pdbs, (pdb) => blocking(pdb, workloads, hpas))];
   },
 });

@@ -3,8 +3,7 @@
 // variable named like a secret (SECRET_KEY, DB_PASSWORD, API_TOKEN) with a literal value, or a URL with a
 // password in it. A value made only of $(VAR) references is fine: the variable it names comes from a
 // Secret. Messages never repeat the secret: a name's value is given by its length, a URL's password as ***.
-import { containersOf, describeObject, isWorkload } from "../model/k8s";
-import { resourcePolicy } from "./lib/policy";
+import { workloadPolicy } from "./lib/policy";
 
 const SECRET_WORDS = ["SECRET", "PASSWORD", "PASSWD", "PASSPHRASE", "TOKEN", "APIKEY", "CREDENTIAL", "CREDENTIALS"];
 /** Second words that make a secret of KEY: API_KEY, PRIVATE_KEY, ACCESS_KEY, MASTER_KEY, SIGNING_KEY. */
@@ -29,22 +28,18 @@ export function urlPassword(value: string): string | undefined {
   return `${m[1]}${m[2]}:***@${m[4]}`;
 }
 
-export const disallowLiteralSecrets = resourcePolicy({
+export const disallowLiteralSecrets = workloadPolicy({
   name: "rightsize-disallow-literal-secrets",
   description: "No env var holds a literal credential: a secret-like name with a literal value, or a URL with a password.",
   enforcementLevel: "mandatory",
-  applies: isWorkload,
-  check: (o) =>
-    containersOf(o).flatMap(({ c, label }) =>
-      ((c?.env ?? []) as any[]).flatMap((e) => {
-        const value: unknown = e?.value;
-        if (typeof value !== "string" || value === "" || ONLY_REFERENCES.test(value)) return [];
-        const at = `${describeObject(o)}: ${label}: env ${e.name}`;
-        const masked = urlPassword(value);
-        if (masked) return [`${at} is a URL with a literal password (${masked}); take the password from a Secret (valueFrom.secretKeyRef) and write it as $(VAR)`];
-        // A path names where the secret is mounted (GOOGLE_APPLICATION_CREDENTIALS=/var/run/key.json), not the secret.
-        if (secretName(String(e.name)) && !value.startsWith("/")) return [`${at} has a literal value (${value.length} characters); take it from a Secret with valueFrom.secretKeyRef`];
-        return [];
-      }),
-    ),
+  container: (c) =>
+    ((c?.env ?? []) as any[]).flatMap((e) => {
+      const value: unknown = e?.value;
+      if (typeof value !== "string" || value === "" || ONLY_REFERENCES.test(value)) return [];
+      const masked = urlPassword(value);
+      if (masked) return [`env ${e.name} is a URL with a literal password (${masked}); take the password from a Secret (valueFrom.secretKeyRef) and write it as $(VAR)`];
+      // A path names where the secret is mounted (GOOGLE_APPLICATION_CREDENTIALS=/var/run/key.json), not the secret.
+      if (secretName(String(e.name)) && !value.startsWith("/")) return [`env ${e.name} has a literal value (${value.length} characters); take it from a Secret with valueFrom.secretKeyRef`];
+      return [];
+    }),
 });

@@ -2,20 +2,17 @@
 // not to, so one compromised process holds an API credential. A pod opts out with
 // automountServiceAccountToken: false; one that needs the API says so with true. Only the pod's field is
 // read: a ServiceAccount's own setting is not in the pod spec, and the pod's wins over it anyway.
-import { describeObject, isWorkload, podSpecOf } from "../model/k8s";
-import { resourcePolicy } from "./lib/policy";
+import { workloadPolicy } from "./lib/policy";
 
-export const disallowServiceAccountToken = resourcePolicy({
+export const disallowServiceAccountToken = workloadPolicy({
   name: "rightsize-disallow-service-account-token",
   description: "Every pod decides automountServiceAccountToken: false, or true when it calls the Kubernetes API.",
   enforcementLevel: "advisory",
-  applies: isWorkload,
-  check: (o) => {
-    const v: unknown = podSpecOf(o)?.automountServiceAccountToken;
-    if (typeof v === "boolean") return [];
-    return [
-      `${describeObject(o)}: the pod leaves automountServiceAccountToken ${v === undefined ? "unset" : String(v)}, so every container gets an API token; ` +
-        "set it to false (true only where the pod calls the Kubernetes API)",
-    ];
-  },
+  pod: ({ automountServiceAccountToken: v }) =>
+    typeof v === "boolean"
+      ? []
+      : [
+          `the pod leaves automountServiceAccountToken ${v === undefined ? "unset" : String(v)}, so every container gets an API token; ` +
+            "set it to false (true only where the pod calls the Kubernetes API)",
+        ],
 });

@@ -2,25 +2,20 @@
 // ScaledObject scales it, a rollout never runs an old and a new one side by side, and the stack has only one.
 import { ANNOTATION, COMPONENT } from "../model/annotations";
 import { describeObject, isWorkload } from "../model/k8s";
-import { guarded, stackPolicy, type StackFinding } from "./lib/policy";
-import { addHpa, type HpaIndex, isScaler, workloadOf } from "../model/reservations";
+import { guardedEach, scalersOf, stackPolicy } from "./lib/policy";
+import { workloadOf } from "../model/reservations";
 import { surgePods } from "../model/rollout";
-
 
 export const enforceBeatSingleton = stackPolicy({
   name: "rightsize-enforce-beat-singleton",
   description: "Celery beat runs as exactly one pod, also during rollouts, so no schedule fires twice.",
   enforcementLevel: "mandatory",
   check: (objects) => {
-    const out: StackFinding[] = [];
-    const hpas: HpaIndex = new Map();
-    for (const { object: o, name, urn } of objects) {
-      if (isScaler(o)) out.push(...guarded(o, name, () => (addHpa(hpas, o), [])).map((message) => ({ message, urn })));
-    }
+    const { hpas, findings } = scalersOf(objects);
     const beats: string[] = [];
-    for (const { object: o, name, urn } of objects) {
-      if (!isWorkload(o)) continue;
-      const msgs = guarded(o, name, () => {
+    const out = guardedEach(
+      objects.filter(({ object }) => isWorkload(object)),
+      (o) => {
         if (o.metadata?.annotations?.[ANNOTATION.component] !== COMPONENT.celeryBeat) return [];
         beats.push(describeObject(o));
         const w = workloadOf(o, 1, hpas);
@@ -34,10 +29,9 @@ export const enforceBeatSingleton = stackPolicy({
           );
         }
         return found;
-      });
-      out.push(...msgs.map((message) => ({ message, urn })));
-    }
-    if (beats.length > 1) out.push({ message: `${beats.length} Celery beat workloads (${beats.join(", ")}); the stack must run exactly one scheduler` });
-    return out;
+      },
+    );
+    const twice = beats.length > 1 ? [{ message: `${beats.length} Celery beat workloads (${beats.join(", ")}); the stack must run exactly one scheduler` }] : [];
+    return [...findings, ...out, ...twice];
   },
 });

@@ -3,41 +3,38 @@
 // container's limit: past it, the kernel kills a backend and the postmaster resets every connection
 // (model/postgres-memory: the rule the component derives work_mem with).
 import { COMPONENT, TUNING_KEY } from "../model/annotations";
-import { componentOf, describeObject, isWorkload, mainContainer, memoryLimit } from "../model/k8s";
+import { mainContainer, memoryLimit } from "../model/k8s";
 import { readPgMemory } from "../model/native-units";
 import { AUTOVACUUM_MAX_WORKERS, committedMemory, DEFAULT_BACKEND_MEMORY, DEFAULT_WORKER_PROCESSES, WORK_MEM_PER_BACKEND } from "../model/postgres-memory";
 import { showMemory } from "../model/quantity";
 import { bytes } from "../model/units";
-import { resourcePolicy } from "./lib/policy";
-import { numberSetting, tuningOf } from "./lib/tuning";
+import { numberSetting } from "./lib/tuning";
+import { tuningPolicy } from "./lib/policy";
 
 /** Postgres' own defaults for what the tuning does not set. */
 const DEFAULTS = { shared_buffers: "128MB", work_mem: "4MB", maintenance_work_mem: "64MB", max_connections: 100 } as const;
 
-export const enforcePostgresMemoryFit = resourcePolicy({
+export const enforcePostgresMemoryFit = tuningPolicy({
   name: "rightsize-enforce-postgres-memory-fit",
   description: `Postgres' shared_buffers + /dev/shm + ${AUTOVACUUM_MAX_WORKERS} x maintenance_work_mem + every backend busy (its own memory + ${WORK_MEM_PER_BACKEND} x work_mem) fits its memory limit.`,
   enforcementLevel: "mandatory",
-  applies: (o) => isWorkload(o) && componentOf(o) === COMPONENT.postgres,
-  check: (o) => {
-    const t = tuningOf(o);
-    if ("error" in t) return [t.error];
-    const d = describeObject(o);
-    const mem = (k: "shared_buffers" | "work_mem" | "maintenance_work_mem") => readPgMemory(t.tuning[k] ?? DEFAULTS[k]);
+  component: COMPONENT.postgres,
+  check: (tuning, o) => {
+    const mem = (k: "shared_buffers" | "work_mem" | "maintenance_work_mem") => readPgMemory(tuning[k] ?? DEFAULTS[k]);
     const sb = mem("shared_buffers");
     const wm = mem("work_mem");
     const mwm = mem("maintenance_work_mem");
-    const nums = [numberSetting(t.tuning, "max_connections"), numberSetting(t.tuning, "max_worker_processes"), numberSetting(t.tuning, TUNING_KEY.postgresBackendMemory), numberSetting(t.tuning, TUNING_KEY.postgresShm)];
+    const nums = [numberSetting(tuning, "max_connections"), numberSetting(tuning, "max_worker_processes"), numberSetting(tuning, TUNING_KEY.postgresBackendMemory), numberSetting(tuning, TUNING_KEY.postgresShm)];
     const errors = [
       ...(sb.ok ? [] : [`shared_buffers ${sb.error}`]),
       ...(wm.ok ? [] : [`work_mem ${wm.error}`]),
       ...(mwm.ok ? [] : [`maintenance_work_mem ${mwm.error}`]),
       ...nums.filter((v): v is { error: string } => typeof v === "object").map((e) => e.error),
     ];
-    if (errors.length > 0 || !sb.ok || !wm.ok || !mwm.ok) return [`${d}: ${errors.join("; ")}`];
+    if (errors.length > 0 || !sb.ok || !wm.ok || !mwm.ok) return [errors.join("; ")];
     const main = mainContainer(o, ["postgres"]);
     const limit = main ? memoryLimit(main.c) : undefined;
-    if (!main || limit === undefined) return [`${d}: ${main?.label ?? "the pod"} has no memory limit to fit Postgres' memory into`];
+    if (!main || limit === undefined) return [`${main?.label ?? "the pod"} has no memory limit to fit Postgres' memory into`];
     const [mc, w, backend, shm] = nums as (number | undefined)[];
     const m = {
       sharedBuffers: sb.bytes,
@@ -51,7 +48,7 @@ export const enforcePostgresMemoryFit = resourcePolicy({
     const committed = committedMemory(m);
     if (committed <= limit) return [];
     return [
-      `${d}: ${main.label}: shared_buffers ${showMemory(m.sharedBuffers)} + /dev/shm ${showMemory(m.shm)} + ${AUTOVACUUM_MAX_WORKERS} x maintenance_work_mem ${showMemory(m.maintenanceWorkMem)} + ` +
+      `${main.label}: shared_buffers ${showMemory(m.sharedBuffers)} + /dev/shm ${showMemory(m.shm)} + ${AUTOVACUUM_MAX_WORKERS} x maintenance_work_mem ${showMemory(m.maintenanceWorkMem)} + ` +
         `(${m.maxConnections} connections + ${m.workerProcesses} worker processes) x (backend ${showMemory(m.backendMemory)} + ${WORK_MEM_PER_BACKEND} x work_mem ${showMemory(m.workMem)}) ` +
         `= ${showMemory(committed)} exceeds the memory limit ${showMemory(limit)}; with every connection busy the kernel kills a backend and Postgres resets them all`,
     ];

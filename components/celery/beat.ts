@@ -3,29 +3,18 @@ import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { CeleryBeatConfig } from "../../config/schema/celery";
-import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
-import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
-import { clientEnv, clientMount, clientVolume, plainEnv, type Volume } from "./client";
-import { BEAT_DIR, probeCommand, sharedSettings, STATE_DIR } from "./module";
+import { type CeleryProcessArgs, clientEnv, clientMount, clientVolume, plainEnv, type Volume } from "./client";
+import { BEAT_DIR, celeryProbes, sharedSettings, STATE_DIR } from "./module";
 import { podTemplate, workload } from "../shared/workload";
 import { CELERY_BEAT } from "./descriptor";
 
-export interface CeleryBeatArgs {
-  readonly namespace: string;
-  readonly app: string;
+export interface CeleryBeatArgs extends CeleryProcessArgs {
   readonly config: CeleryBeatConfig;
   /** Shared settings, for the tuning annotation (beat_* as Celery spells them). */
   readonly shared: ReturnType<typeof sharedSettings>;
-  readonly image: pulumi.Input<string>;
-  readonly configMap: string;
-  readonly configHash: string;
-  /** @default 10001 */
-  readonly uid?: number;
-  /** @default [] */
-  readonly dependsOn?: pulumi.Resource[];
 }
 
 
@@ -73,11 +62,8 @@ export class CeleryBeat extends pulumi.ComponentResource {
       { name: "tmp", mountPath: "/tmp", sizeLimit: "64Mi" },
     ]);
 
-    const maxAge = 3 * b.maxLoopInterval;
-    const startup: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(5), timeoutSeconds: seconds(5), failureThreshold: 24 };
-    const readiness: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(30), timeoutSeconds: seconds(5), failureThreshold: 3 };
     // Beat ticks at least every maxLoopInterval; three missed ticks while the broker answers means stuck.
-    const liveness: Probe = { kind: "exec", command: probeCommand("liveness", maxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 };
+    const probes = celeryProbes({ startupTimeout: 120, readinessPeriod: 30, heartbeatMaxAge: 3 * b.maxLoopInterval });
 
 
     this.deployment = new k8s.apps.v1.Deployment(
@@ -99,9 +85,7 @@ export class CeleryBeat extends pulumi.ComponentResource {
                   command: ["celery", "--app", a.app, "beat", "--loglevel", "INFO"],
                   env: [...clientEnv(), ...plainEnv(b.env)],
                   resources: containerResources(b.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
+                  ...probes,
                   securityContext: containerSecurityContext(),
                   volumeMounts: [clientMount(), { name: "schedule", mountPath: BEAT_DIR }, ...dirs.mounts],
                 },

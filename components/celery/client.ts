@@ -1,8 +1,27 @@
 // Pod parts every Celery client shares (web, beat, worker pools): the settings module on PYTHONPATH and
-// the broker password from its Secret; workers also get the database. Pure: plain Kubernetes shapes.
+// the broker password from its Secret; workers also get the database. Pure: plain Kubernetes shapes (and,
+// as types only, the args beat and the pools share).
+import type * as pulumi from "@pulumi/pulumi";
 import { REDIS } from "../shared/endpoints";
 import { DATABASE_ENV_NAMES, databaseEnv, type EnvVar, envNames, fromSecret } from "../shared/env";
 import { CONFIG_DIR, PASSWORD_ENV, PLAYWRIGHT_URL_ENV, POOL_ENV, REMAP_SIGTERM_ENV } from "./module";
+
+/** What beat and every worker pool are given alike: where they run, the app, its image and its settings module. */
+export interface CeleryProcessArgs {
+  readonly namespace: string;
+  /** The Celery app for `celery --app`. */
+  readonly app: string;
+  /** The image: a pinned reference or the app target's digest. */
+  readonly image: pulumi.Input<string>;
+  /** Name of the ConfigMap holding rightsize_celeryconfig. */
+  readonly configMap: string;
+  /** Hash of everything in the ConfigMap the process reads; a change rolls its pods. */
+  readonly configHash: string;
+  /** UID the image runs as. @default 10001 */
+  readonly uid?: number;
+  /** @default [] */
+  readonly dependsOn?: pulumi.Resource[];
+}
 
 export interface Volume {
   name: string;

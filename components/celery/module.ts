@@ -5,6 +5,8 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CeleryConfig } from "../../config/schema/celery";
 import { REDIS } from "../shared/endpoints";
+import { type K8sProbe, toK8sProbe } from "../shared/probes";
+import { seconds } from "../../model/units";
 import { BROKER_DB, PRIORITY_SEP, PRIORITY_STEPS } from "./scaling";
 import { concurrencyOf, defaultQueue, poolSettings, type PoolSettings, visibilityTimeout } from "./tuning";
 
@@ -178,4 +180,23 @@ export function renderFiles(c: CeleryConfig): Record<string, string> {
 export function probeCommand(kind: "readiness" | "liveness", maxAge?: number): string[] {
   const base = ["python3", "-S", `${CONFIG_DIR}/${FILES.probes}`, kind];
   return kind === "liveness" ? [...base, String(maxAge)] : base;
+}
+
+/**
+ * A Celery process's probes (worker or beat), as container fields. Startup and readiness wait for
+ * worker_ready (imports done, broker connected): startup every 5 s for `startupTimeout` seconds, readiness
+ * every `readinessPeriod`. Liveness fails on a heartbeat older than `heartbeatMaxAge` seconds while the broker
+ * answers (a stuck event loop), three misses 30 s apart.
+ */
+export function celeryProbes(o: { startupTimeout: number; readinessPeriod: number; heartbeatMaxAge: number }): {
+  startupProbe: K8sProbe;
+  readinessProbe: K8sProbe;
+  livenessProbe: K8sProbe;
+} {
+  const ready = { kind: "exec", command: probeCommand("readiness"), timeoutSeconds: seconds(5) } as const;
+  return {
+    startupProbe: toK8sProbe({ ...ready, periodSeconds: seconds(5), failureThreshold: Math.ceil(o.startupTimeout / 5) }),
+    readinessProbe: toK8sProbe({ ...ready, periodSeconds: seconds(o.readinessPeriod), failureThreshold: 3 }),
+    livenessProbe: toK8sProbe({ kind: "exec", command: probeCommand("liveness", o.heartbeatMaxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 }),
+  };
 }

@@ -2,47 +2,32 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import type { CeleryPoolConfig } from "../../config/schema/celery";
-import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
 import { autoscaledRollingUpdate, rollingUpdate } from "../../model/rollout";
 import { TUNING_KEY } from "../../model/annotations";
-import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
 import { podDisruptionBudget } from "../shared/wiring";
-import { clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
-import { POOL_ENV, probeCommand, REMAP_SIGTERM_ENV, STATE_DIR } from "./module";
+import { type CeleryProcessArgs, clientEnv, clientMount, clientVolume, databaseEnv, type EnvVar, plainEnv } from "./client";
+import { celeryProbes, POOL_ENV, REMAP_SIGTERM_ENV, STATE_DIR } from "./module";
 import { scaledObject } from "./scaler";
 import { maxReplicas, type PoolSettings, terminationGracePeriod } from "./tuning";
 import { configHash as sha256, podTemplate, workload } from "../shared/workload";
 import { CELERY_WORKER } from "./descriptor";
 
-export interface CeleryWorkerPoolArgs {
-  readonly namespace: string;
+export interface CeleryWorkerPoolArgs extends CeleryProcessArgs {
   /** The pool's name (the key under celery.workers). */
   readonly poolName: string;
-  /** The Celery app for `celery --app`. */
-  readonly app: string;
   /** The pool's validated config (celery.workers.<pool>). */
   readonly pool: CeleryPoolConfig;
   /** Its derived settings (tuning.poolSettings). */
   readonly settings: PoolSettings;
-  /** The worker image: a pinned reference or the worker target's digest. */
-  readonly image: pulumi.Input<string>;
-  /** Name of the ConfigMap holding rightsize_celeryconfig. */
-  readonly configMap: string;
-  /** Hash of everything in the ConfigMap this pool reads; a change rolls the pool. */
-  readonly configHash: string;
   /** Give the pods Postgres credentials and pool sizes. @default true */
   readonly database?: boolean;
   /** Extra derived variables (e.g. the browser service's URL). @default [] */
   readonly extraEnv?: readonly EnvVar[];
-  /** UID the image runs as. @default 10001 */
-  readonly uid?: number;
   /** The TriggerAuthentication for the broker; required when the pool autoscales. */
   readonly triggerAuthentication?: string;
-  /** @default [] */
-  readonly dependsOn?: pulumi.Resource[];
 }
 
 
@@ -67,11 +52,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       { name: "state", mountPath: STATE_DIR, sizeLimit: "1Mi" },
       { name: "tmp", mountPath: "/tmp", sizeLimit: "256Mi" },
     ]);
-    // Startup: until worker_ready (imports done, broker connected), checked every 5 s.
-    const startup: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(5), timeoutSeconds: seconds(5), failureThreshold: Math.ceil(p.probes.startupTimeout / 5) };
-    const readiness: Probe = { kind: "exec", command: probeCommand("readiness"), periodSeconds: seconds(10), timeoutSeconds: seconds(5), failureThreshold: 3 };
-    // Liveness: a stale heartbeat while the broker answers means a stuck event loop; three misses 30 s apart.
-    const liveness: Probe = { kind: "exec", command: probeCommand("liveness", p.probes.heartbeatMaxAge), periodSeconds: seconds(30), timeoutSeconds: seconds(10), failureThreshold: 3 };
+    const probes = celeryProbes({ startupTimeout: p.probes.startupTimeout, readinessPeriod: 10, heartbeatMaxAge: p.probes.heartbeatMaxAge });
 
     const env: EnvVar[] = [
       { name: POOL_ENV, value: poolName },
@@ -112,9 +93,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
                   command,
                   env,
                   resources: containerResources(p.resources),
-                  startupProbe: toK8sProbe(startup),
-                  readinessProbe: toK8sProbe(readiness),
-                  livenessProbe: toK8sProbe(liveness),
+                  ...probes,
                   securityContext: containerSecurityContext(),
                   volumeMounts: [clientMount(), ...dirs.mounts],
                 },

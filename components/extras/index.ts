@@ -5,13 +5,12 @@ import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { ExtraConfig } from "../../config/schema/extras";
 import { APP_CLIENT_LABEL } from "../shared/labels";
-import { rollingUpdate } from "../../model/rollout";
 import { toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
-import { allowIngress, podDisruptionBudget } from "../shared/wiring";
+import { allowIngress, clusterService, podDisruptionBudget } from "../shared/wiring";
 import { extraTuning, toProbe } from "./tuning";
-import { podTemplate, workload } from "../shared/workload";
+import { oneAtATime, podTemplate, workload } from "../shared/workload";
 import { EXTRA } from "./descriptor";
 
 export interface ExtraServiceArgs {
@@ -55,9 +54,7 @@ export class ExtraService extends pulumi.ComponentResource {
       {
         metadata: w.metadata,
         spec: {
-          replicas: e.replicas,
-          selector: { matchLabels: selector },
-          strategy: rollingUpdate("one-at-a-time", e.replicas),
+          ...oneAtATime(w, e.replicas),
           template: podTemplate(w, { labels: e.appClient ? APP_CLIENT_LABEL : {}, uid: e.uid }, {
               terminationGracePeriodSeconds: e.terminationGracePeriodSeconds,
               containers: [
@@ -84,14 +81,7 @@ export class ExtraService extends pulumi.ComponentResource {
     );
 
     if (ports.length > 0) {
-      this.service = new k8s.core.v1.Service(
-        name,
-        {
-          metadata: { name, namespace: ns, labels },
-          spec: { selector, ports: ports.map((p) => ({ name: p.name, port: p.containerPort, targetPort: p.name, protocol: "TCP" })) },
-        },
-        child,
-      );
+      this.service = clusterService(name, { namespace: ns, labels, selector, ports: ports.map((p) => ({ name: p.name, port: p.containerPort })) }, child);
       if (e.allowFrom !== "none") {
         allowIngress(
           `${name}-allow`,

@@ -7,12 +7,11 @@ import type { PlaywrightConfig } from "../../config/schema/playwright";
 import { bytes, seconds } from "../../model/units";
 import { PLAYWRIGHT } from "../shared/endpoints";
 import { APP_CLIENT_LABEL } from "../shared/labels";
-import { rollingUpdate } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, type WritableDir, writableDirs } from "../shared/security";
-import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { podTemplate, workload } from "../shared/workload";
+import { allowIngress, clusterService, podDisruptionBudget } from "../shared/wiring";
+import { oneAtATime, podTemplate, workload } from "../shared/workload";
 import { PLAYWRIGHT as DESCRIPTOR } from "./descriptor";
 import { connectUrl, type PlaywrightSettings, playwrightEnv, playwrightSettings } from "./tuning";
 
@@ -72,9 +71,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
       {
         metadata: w.metadata,
         spec: {
-          replicas: c.replicas,
-          selector: { matchLabels: selector },
-          strategy: rollingUpdate("one-at-a-time", c.replicas),
+          ...oneAtATime(w, c.replicas),
           template: podTemplate(w, { uid: c.uid }, {
               // The image's entrypoint is a shell script, not an init: with a shared process namespace the
               // pod's pause process is PID 1 and reaps the Chromium helpers that exit after their parent.
@@ -101,14 +98,7 @@ export class PlaywrightService extends pulumi.ComponentResource {
       },
       child,
     );
-    new k8s.core.v1.Service(
-      name,
-      {
-        metadata: { name, namespace: ns, labels },
-        spec: { selector, ports: [{ name: "http", port: PLAYWRIGHT.port, targetPort: "http", protocol: "TCP" }] },
-      },
-      child,
-    );
+    clusterService(name, { namespace: ns, labels, selector, ports: [{ name: "http", port: PLAYWRIGHT.port }] }, child);
     if (c.replicas > 1) podDisruptionBudget(name, { namespace: ns, labels, selector }, child);
     allowIngress(`${name}-allow`, { namespace: ns, labels, selector, ports: [PLAYWRIGHT.port], fromPods: [APP_CLIENT_LABEL] }, child);
     this.registerOutputs({ sessions: s.CONCURRENT, connectUrl: this.connectUrl });

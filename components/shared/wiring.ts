@@ -1,7 +1,23 @@
-// Pulumi wiring shared by components: PodDisruptionBudgets and NetworkPolicy allow rules.
+// Pulumi wiring shared by components: Services, PodDisruptionBudgets and NetworkPolicy allow rules.
 import * as pulumi from "@pulumi/pulumi";
 import * as k8s from "@pulumi/kubernetes";
 import { type Labels } from "./labels";
+
+/** The ClusterIP Service over a Deployment's named container ports; each targets its port by name. */
+export function clusterService(
+  name: string,
+  a: { namespace: string; labels: Labels; selector: Labels; ports: readonly { name: string; port: number }[] },
+  opts: pulumi.CustomResourceOptions,
+) {
+  return new k8s.core.v1.Service(
+    name,
+    {
+      metadata: { name, namespace: a.namespace, labels: a.labels },
+      spec: { selector: a.selector, ports: a.ports.map((p) => ({ name: p.name, port: p.port, targetPort: p.name, protocol: "TCP" })) },
+    },
+    opts,
+  );
+}
 
 export interface PdbArgs {
   readonly namespace: string;

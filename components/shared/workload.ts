@@ -4,6 +4,7 @@
 // changes. Pod security defaults (./security) and the rollout rule (model/rollout) complete it.
 import { createHash } from "node:crypto";
 import { ANNOTATION, type ComponentKind, CONFIG_HASH_ANNOTATION } from "../../model/annotations";
+import { rollingUpdate } from "../../model/rollout";
 import { type Labels, selectorLabels, standardLabels } from "./labels";
 import { podDefaults } from "./security";
 
@@ -73,5 +74,18 @@ export function podTemplate<S extends object>(
   return {
     metadata: podMetadata(w, pod.hash, { ...(pod.labels ? { labels: pod.labels } : {}), ...(pod.annotations ? { annotations: pod.annotations } : {}) }),
     spec: { ...podDefaults({ uid: pod.uid }), ...spec },
+  };
+}
+
+/**
+ * A stateless Deployment's count, selector and rollout: one new pod at a time, none taken down before its
+ * replacement is ready (model/rollout). With an autoscaler the count is left out: the autoscaler owns it,
+ * and setting it here would reset it on every `pulumi up`.
+ */
+export function oneAtATime(w: Workload, replicas: number, autoscaled = false) {
+  return {
+    ...(autoscaled ? {} : { replicas }),
+    selector: { matchLabels: w.selector },
+    strategy: rollingUpdate("one-at-a-time", replicas),
   };
 }

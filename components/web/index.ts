@@ -4,12 +4,12 @@ import * as k8s from "@pulumi/kubernetes";
 import type { WebConfig } from "../../config/schema/web";
 import { seconds } from "../../model/units";
 import { APP_CLIENT_LABEL } from "../shared/labels";
-import { autoscalerMin, rollingUpdate } from "../../model/rollout";
+import { autoscalerMin } from "../../model/rollout";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
-import { allowIngress, podDisruptionBudget } from "../shared/wiring";
-import { configHash, podTemplate, workload } from "../shared/workload";
+import { allowIngress, clusterService, podDisruptionBudget } from "../shared/wiring";
+import { configHash, oneAtATime, podTemplate, workload } from "../shared/workload";
 import { WEB } from "./descriptor";
 import { type GunicornSettings, gunicornSettings, renderGunicornConf, terminationGracePeriod, workerCount } from "./tuning";
 
@@ -85,10 +85,7 @@ export class WebService extends pulumi.ComponentResource {
       {
         metadata: w.metadata,
         spec: {
-          // With an HPA the autoscaler owns the count; setting it here would reset it on every `pulumi up`.
-          ...(c.autoscaling ? {} : { replicas: c.replicas }),
-          selector: { matchLabels: selector },
-          strategy: rollingUpdate("one-at-a-time", c.replicas),
+          ...oneAtATime(w, c.replicas, Boolean(c.autoscaling)),
           // A new gunicorn.conf.py rolls the pods.
           template: podTemplate(w, { hash: configHash(conf), labels: APP_CLIENT_LABEL, annotations: client.podAnnotations, uid: a.uid }, {
             terminationGracePeriodSeconds: terminationGracePeriod(c.gunicorn),
@@ -114,14 +111,7 @@ export class WebService extends pulumi.ComponentResource {
       { ...child, dependsOn: [...a.dependsOn, configMap] },
     );
 
-    this.service = new k8s.core.v1.Service(
-      name,
-      {
-        metadata: { name, namespace: ns, labels },
-        spec: { selector, ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }] },
-      },
-      child,
-    );
+    this.service = clusterService(name, { namespace: ns, labels, selector, ports: [{ name: "http", port: SERVICE_PORT }] }, child);
     this.url = `http://${name}.${ns}.svc.cluster.local`;
 
     if (c.autoscaling || c.replicas > 1) {

@@ -97,34 +97,34 @@ export interface ResourceDefaults {
  * Requests may not exceed limits; the check runs after defaults are filled in. When the defaults give no
  * memory request, an unset request equals the (possibly edited) memory limit.
  */
+type Amounts = { cpu?: unknown; memory?: unknown } | undefined;
+
+/**
+ * A request above its limit (the API server rejects the pod), as an issue at requests.<resource>; a value
+ * that is not a parsed number has failed its own check already and is passed over.
+ */
+export function requestsOverLimits(r: { requests?: Amounts; limits?: Amounts }) {
+  const shown = { cpu: (v: number) => formatCpu(v as Millicores), memory: (v: number) => formatMemory(v as Bytes) };
+  return (["cpu", "memory"] as const).flatMap((key) => {
+    const req = r.requests?.[key];
+    const lim = r.limits?.[key];
+    if (typeof req !== "number" || typeof lim !== "number" || !(req > lim)) return [];
+    return [{ code: "custom" as const, path: ["requests", key], message: `request is larger than limits.${key} ${shown[key](lim)}`, input: shown[key](req) }];
+  });
+}
+
 export function resources(d: ResourceDefaults) {
   const requests =
     d.requests.memory === undefined
       ? z.strictObject({ cpu: request.cpu().prefault(d.requests.cpu), memory: request.memory().optional() }).prefault({})
       : z.strictObject({ cpu: request.cpu().prefault(d.requests.cpu), memory: request.memory().prefault(d.requests.memory) }).prefault({});
   const limits = z.strictObject({ cpu: limit.cpu().prefault(d.limits.cpu), memory: limit.memory().prefault(d.limits.memory) }).prefault({});
-  const num = (v: unknown): v is number => typeof v === "number";
   return z
     .strictObject({ requests, limits })
     .check(
       z.superRefine(
         (r, ctx) => {
-          if (num(r.requests?.cpu) && num(r.limits?.cpu) && r.requests.cpu > r.limits.cpu) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["requests", "cpu"],
-              message: `request is larger than limits.cpu ${formatCpu(r.limits.cpu)}`,
-              input: formatCpu(r.requests.cpu),
-            });
-          }
-          if (num(r.requests?.memory) && num(r.limits?.memory) && r.requests.memory > r.limits.memory) {
-            ctx.addIssue({
-              code: "custom",
-              path: ["requests", "memory"],
-              message: `request is larger than limits.memory ${formatMemory(r.limits.memory)}`,
-              input: formatMemory(r.requests.memory),
-            });
-          }
+          for (const issue of requestsOverLimits(r)) ctx.addIssue(issue);
         },
         // Run even when a sibling key is invalid, so every problem is reported at once.
         { when: () => true },

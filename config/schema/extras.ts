@@ -1,9 +1,8 @@
 // `extras.<name>`: small services that need no derived tuning (Flower, Mailpit, a frontend, other app
 // services). Same contract as every workload: a pinned image, and resources and probes are required.
 import { z } from "zod";
-import { formatCpu, formatMemory } from "../../model/quantity";
 import { configMapKeyProblem, dns1123SubdomainProblem, mountPathProblem, normalMountPath, portNameProblem } from "../../model/k8s-rules";
-import { envMap, envName, httpPath, k8sString, plainLimit, pinnedImage, replicas, request, secondsField, size } from "./common";
+import { envMap, envName, httpPath, k8sString, plainLimit, pinnedImage, replicas, request, requestsOverLimits, secondsField, size } from "./common";
 
 const port = () => z.number().int().min(1).max(65535);
 const portName = k8sString(portNameProblem);
@@ -32,14 +31,10 @@ export type ExtraProbe = z.output<typeof probeSchema>;
 
 // No defaults: an extra's footprint is whatever its image needs, so the stack file has to say it.
 const requiredResources = z
-  .strictObject({ requests: z.strictObject({ cpu: request.cpu(), memory: request.memory() }), limits: z.strictObject({ cpu: plainLimit.cpu(), memory: plainLimit.memory() }) }).superRefine((r, ctx) => {
-  if (r.requests.cpu > r.limits.cpu) {
-    ctx.addIssue({ code: "custom", path: ["requests", "cpu"], message: `request is larger than limits.cpu ${formatCpu(r.limits.cpu)}`, input: formatCpu(r.requests.cpu) });
-  }
-  if (r.requests.memory > r.limits.memory) {
-    ctx.addIssue({ code: "custom", path: ["requests", "memory"], message: `request is larger than limits.memory ${formatMemory(r.limits.memory)}`, input: formatMemory(r.requests.memory) });
-  }
-});
+  .strictObject({ requests: z.strictObject({ cpu: request.cpu(), memory: request.memory() }), limits: z.strictObject({ cpu: plainLimit.cpu(), memory: plainLimit.memory() }) })
+  .superRefine((r, ctx) => {
+    for (const issue of requestsOverLimits(r)) ctx.addIssue(issue);
+  });
 
 export const extraSchema = z
   .strictObject({

@@ -58,21 +58,10 @@ export const webSchema = z
     env: envMap(),
   })
   .superRefine((w, ctx) => {
-    if (w.gunicorn.maxRequestsJitter > w.gunicorn.maxRequests) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gunicorn", "maxRequestsJitter"],
-        message: `must not exceed gunicorn.maxRequests ${w.gunicorn.maxRequests}`,
-        input: w.gunicorn.maxRequestsJitter,
-      });
-    }
-    if (w.gunicorn.gracefulTimeout > w.gunicorn.timeout) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["gunicorn", "gracefulTimeout"],
-        message: `must not exceed gunicorn.timeout ${w.gunicorn.timeout}`,
-        input: w.gunicorn.gracefulTimeout,
-      });
+    const atMost = [["maxRequestsJitter", "maxRequests"], ["gracefulTimeout", "timeout"]] as const;
+    for (const [key, bound] of atMost) {
+      const g = w.gunicorn;
+      if (g[key] > g[bound]) ctx.addIssue({ code: "custom", path: ["gunicorn", key], message: `must not exceed gunicorn.${bound} ${g[bound]}`, input: g[key] });
     }
     const a = w.autoscaling;
     if (a) {

@@ -5,7 +5,9 @@ import * as sdk from "@pulumi/policy";
 import type { EnforcementLevel, PolicyConfigSchema, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { QuantityError } from "../../model/quantity";
 import type { K8sObject } from "../../model/k8s";
-import { describeObject } from "../../model/k8s";
+import { componentOf, containersOf, describeObject, isWorkload, podSpecOf, roleOf } from "../../model/k8s";
+import { addHpa, type HpaIndex } from "../../model/reservations";
+import { tuningOf } from "./tuning";
 
 // The SDK throws this when a policy reads a value that is unknown during preview. It is exported at run
 // time, but its typings leave it out.
@@ -55,6 +57,63 @@ export function resourcePolicy(c: ResourceCheck): ResourceValidationPolicy {
   };
 }
 
+export interface WorkloadCheck {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  /** Findings about the pod as a whole (`spec` is {} when there is none), each said after "<Kind> <name>: ". */
+  pod?(spec: any, o: K8sObject): string[];
+  /**
+   * Findings about one container, init containers first, each said after "<Kind> <name>: <container>: ";
+   * `spec` is the pod's, for what a pod-level field sets for every container.
+   */
+  container?(c: any, spec: any): string[];
+}
+
+/**
+ * A check over every workload's pod and each of its containers. Every message starts with the object and,
+ * for a container's, the container, so the policies name them alike; the pod's come before the containers'.
+ */
+export function workloadPolicy(w: WorkloadCheck): ResourceValidationPolicy {
+  return resourcePolicy({
+    name: w.name,
+    description: w.description,
+    enforcementLevel: w.enforcementLevel,
+    applies: isWorkload,
+    check: (o) => {
+      const spec = podSpecOf(o) ?? {};
+      const ofPod = (w.pod?.(spec, o) ?? []).map((m) => `${describeObject(o)}: ${m}`);
+      const ofContainers = w.container ? containersOf(o).flatMap(({ c, label }) => w.container!(c, spec).map((m) => `${describeObject(o)}: ${label}: ${m}`)) : [];
+      return [...ofPod, ...ofContainers];
+    },
+  });
+}
+
+export interface TuningCheck {
+  name: string;
+  description: string;
+  enforcementLevel: EnforcementLevel;
+  /** The workloads it reads: those annotated with this component (and, for Redis, this role). */
+  component: string;
+  role?: string;
+  /** One message per violation, from the workload's settings as its tuning annotation states them; each is said after "<Kind> <name>: ". */
+  check(tuning: Record<string, unknown>, o: K8sObject): string[];
+}
+
+/** A check over one component's settings; a workload of it whose settings cannot be read fails it. */
+export function tuningPolicy(c: TuningCheck): ResourceValidationPolicy {
+  return resourcePolicy({
+    name: c.name,
+    description: c.description,
+    enforcementLevel: c.enforcementLevel,
+    applies: (o) => isWorkload(o) && componentOf(o) === c.component && (c.role === undefined || roleOf(o) === c.role),
+    check: (o) => {
+      const t = tuningOf(o);
+      return "error" in t ? [t.error] : c.check(t.tuning, o).map((m) => `${describeObject(o)}: ${m}`);
+    },
+  });
+}
+
 export interface StackObject {
   urn: string;
   name: string;
@@ -73,6 +132,17 @@ export interface StackPolicySpec {
   enforcementLevel: EnforcementLevel;
   configSchema?: PolicyConfigSchema;
   check(objects: readonly StackObject[], config: Record<string, unknown>): StackFinding[];
+}
+
+/** Runs `fn` on each object under `guarded`; what it returns, or what could not be read, is about that object. */
+export function guardedEach(objects: readonly StackObject[], fn: (o: K8sObject, entry: StackObject) => string[]): StackFinding[] {
+  return objects.flatMap((entry) => guarded(entry.object, entry.name, () => fn(entry.object, entry)).map((message) => ({ message, urn: entry.urn })));
+}
+
+/** The stack's HPAs and KEDA ScaledObjects by target, and a finding for each one that could not be read. */
+export function scalersOf(objects: readonly StackObject[]): { hpas: HpaIndex; findings: StackFinding[] } {
+  const hpas: HpaIndex = new Map();
+  return { hpas, findings: guardedEach(objects, (o) => (addHpa(hpas, o), [])) };
 }
 
 export function stackPolicy(c: StackPolicySpec): StackValidationPolicy {

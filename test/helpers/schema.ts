@@ -19,6 +19,9 @@ export function shapeProblems(values: Record<string, unknown>, stack = "dev"): s
 /** The shape problems after setting one dotted path in the baseline (undefined deletes it). */
 export const problemsAt = (path: string, value: unknown): string[] => shapeProblems(set(baseValues(), path, value));
 
+/** The shape problems of a whole-number key at its bounds and one past each: at min, at max, below, above. */
+export const boundsAt = (path: string, min: number, max: number): string[][] => [min, max, min - 1, max + 1].map((v) => problemsAt(path, v));
+
 /** The parsed config after setting one dotted path in the baseline; throws with the problems if invalid. */
 export function parsedAt(path: string, value: unknown): StackConfig {
   const r = parseStackConfig(raw(set(baseValues(), path, value)), SHAPES_ONLY);

@@ -14,13 +14,26 @@ export function baseValues(): Record<string, any> {
       replicas: 1,
       resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "512Mi" } },
     },
-    // The data layer's defaults (003's sizes) with the credentials every stack must give.
+    // The data layer at its schema defaults, with the credentials every stack must give.
     postgres: { password: DEV_SECRETS.postgres },
     redis: { broker: { password: DEV_SECRETS.redisBroker } },
     meilisearch: { masterKey: DEV_SECRETS.meilisearch },
   };
 }
 
+
+/**
+ * The broker's settings at the schema defaults (512Mi, AOF), as redis.conf spells them: maxmemory 307mb
+ * (0.6 x the limit, in whole MiB), noeviction, AOF everysec and no RDB snapshots.
+ */
+export const DEFAULT_BROKER_TUNING = {
+  maxmemory: 321912832,
+  "maxmemory-policy": "noeviction",
+  appendonly: "yes",
+  appendfsync: "everysec",
+  save: "",
+  "tcp-keepalive": 300,
+} as const;
 
 /** Kubernetes-shaped resources from four quantities. */
 export const resources = (reqCpu: string, reqMem: string, cpu: string, memory: string) => ({ requests: { cpu: reqCpu, memory: reqMem }, limits: { cpu, memory } });

@@ -173,7 +173,7 @@ export function quota(b: QuotaBudget): K8sObject {
   return { apiVersion: "v1", kind: "ResourceQuota", metadata: { name: BUDGET_QUOTA_NAME, namespace: NS, annotations: budgetAnnotations(budget) }, spec: { hard: {} } };
 }
 
-/** 003's machine: one node of 8 CPU / 16Gi, with the dev stack's reserve. */
+/** dev's budget: one node of 8 CPU / 16Gi, with the dev stack's reserve. */
 export const DEV_BUDGET: QuotaBudget = { nodes: 1, cpu: 8000, memoryMi: 16384, reservedCpu: 500, reservedMi: 1536 };
 
 /** Every workload the platform runs, compliant with every policy. Fresh objects on each call. */

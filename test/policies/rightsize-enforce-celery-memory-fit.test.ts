@@ -15,7 +15,7 @@ const worker = (tuning: Record<string, unknown>) => changed("Deployment", "celer
 describe("rightsize-enforce-celery-memory-fit", () => {
   const only = "rightsize-enforce-celery-memory-fit";
 
-  it("rejects 003's 6 x 400000 KiB children in a 2Gi limit, with the numbers", async () => {
+  it("rejects the seed's 6 x 400000 KiB children in a 2Gi limit, with the numbers", async () => {
     const objects = worker({ ...WORKER_TUNING, worker_concurrency: 6, worker_max_memory_per_child: 400000 });
     expect(await evaluate(objects)).toEqual([
       {

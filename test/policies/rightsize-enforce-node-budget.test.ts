@@ -114,8 +114,8 @@ describe("rightsize-enforce-node-budget rejects", () => {
     expect(m).toContain("Unschedulable: tiny-3 (every node with room for it already runs maxPods pods).");
   });
 
-  it("003's service table on one 8-core / 16 GB node: 8.6 CPU reserved", async () => {
-    // 003's "Memory/CPU Reserved" columns as requests, its limit columns as limits (its GB/MB are binary).
+  it("the seed's service table on one 8-core / 16 GB node: 8.6 CPU reserved", async () => {
+    // The seed's "Memory/CPU Reserved" columns as requests, its limit columns as limits (its GB/MB are binary).
     const table: [string, "StatefulSet" | "Deployment", [string, string], [string, string]][] = [
       ["postgres", "StatefulSet", ["1", "800Mi"], ["2", "1536Mi"]],
       ["redis", "StatefulSet", ["500m", "256Mi"], ["1", "512Mi"]],

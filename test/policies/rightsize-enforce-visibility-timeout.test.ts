@@ -9,7 +9,7 @@ const worker = (tuning: Record<string, unknown>) => changed("Deployment", "celer
 describe("rightsize-enforce-visibility-timeout", () => {
   const only = "rightsize-enforce-visibility-timeout";
 
-  it("rejects 003's task_time_limit 3600 under Redis' default visibility timeout 3600", async () => {
+  it("rejects the seed's task_time_limit 3600 under Redis' default visibility timeout 3600", async () => {
     const { visibility_timeout: _vt, ...rest } = WORKER_TUNING;
     expect(await evaluate(worker(rest))).toEqual([
       {

@@ -11,6 +11,7 @@ import { ROOT, runTool, stackDir } from "../helpers/run";
 import { backfill, type RunningPrometheus, servePrometheus } from "../../bench/support/prometheus/server";
 import { DAY, devWebScenario, leakScenario, ownedScenario, prodScenario, tightScenario } from "../../bench/support/prometheus/scenario";
 import { missingPackages, reportMissing, stopAll, TOOLS, unusedPort } from "./support";
+import { QUERY_NAMES } from "../../tools/recommend/prometheus";
 
 const skip = reportMissing("recommend against Prometheus", missingPackages([TOOLS.prometheus, TOOLS.promtool]));
 const MiB = 1024 ** 2;
@@ -57,8 +58,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   beforeAll(async () => {
     // Two days of 60 s samples for three stories: prod as it is, prod with a small Postgres, and usage
     // that outgrows the budget. One server holds all three namespaces.
-    // Issue 18 adds: owner series (rightsize-owned), dev's over-sized web (rightsize-dev), and a week
-    // with a leak and sparse samples (rightsize-leak).
+    // Then: owner series (rightsize-owned), dev's over-sized web (rightsize-dev), and a week with a leak
+    // and sparse samples (rightsize-leak).
     const data = backfill(
       [
         ...prodScenario("rightsize"),
@@ -172,7 +173,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   it("Postgres: a smaller limit that cannot hold every connection busy is kept, with the validation's reason", () => {
     const pg = w(prod, "postgres");
     // 2200Mi + 15% = 2530Mi -> 2560Mi, but prod's 240 connections, each with its own memory + 4 x work_mem
-    // (issue 17's measured rule), do not fit it: the config check rejects the proposal and 4Gi stays.
+    // (the per-backend cost measured in a memory cgroup, README "Proof in the real limit"), do not fit it: the config check rejects the proposal and 4Gi stays.
     expect(pg.proposed).toEqual(pg.current);
     expect(pg.memory.action).toBe("keep");
     expect(pg.memory.reason).toContain("(240 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 1MB) = 2984MB does not fit limits.memory 2560Mi");
@@ -203,26 +204,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("runs a handful of queries, each for every workload at once", () => {
-    expect(Object.keys(prod.queries)).toEqual([
-      "cpu",
-      "memory",
-      "oom",
-      "restarts",
-      "samples",
-      "first",
-      "last",
-      "coverage",
-      "reasons",
-      "limits",
-      "podOwner",
-      "replicaSetOwner",
-      "throttled",
-      "redisUsed",
-      "redisMax",
-      "trendSlope",
-      "trendNow",
-      "namespaces",
-    ]);
+    // The names and their order are the usage file's contract, defined once in prometheus.ts.
+    expect(Object.keys(prod.queries)).toEqual([...QUERY_NAMES]);
     for (const [name, q] of Object.entries(prod.queries)) {
       if (name !== "namespaces") expect(q).toContain('namespace="rightsize"');
       expect(q).not.toContain("pod=");
@@ -346,7 +329,7 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(r.stdout).toContain("Policies on the proposed stack: 1 MANDATORY violation(s): rightsize-enforce-node-budget on stack prod");
     expect(r.stdout).toMatch(/the proposal does not fit the node budget: rollout peak [\d.]+m? CPU \/ [\d.]+Gi against 11400m \/ 39.8Gi allocatable/);
     // The node-budget policy's sum: requests x (max replicas + rollout surge); the scraping pool
-    // autoscales 1..3 in prod (issue 12) and surges 100%, so its growth counts 6 pods.
+    // autoscales 1..3 in prod (KEDA) and surges 100%, so its growth counts 6 pods.
     expect(r.stdout).toMatch(/it grows \(memory requests x \(max replicas \+ rollout surge\), as the node-budget policy sums them\): celery-worker-scraping \+[\d.]+Gi, playwright \+[\d.]+Gi/);
     expect(r.stdout).toMatch(/to fit, trade: keep the current memory of celery-worker-scraping, playwright[^(]*\(gives back [\d.]+Gi\)/);
     expect(r.stdout).toContain("Not written to Pulumi.prod.yaml: the proposed stack must pass config validation and every mandatory policy.");

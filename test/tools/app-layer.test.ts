@@ -52,7 +52,7 @@ describe("plan: the app layer on the shipped stacks", () => {
     expect(p.appImage).toEqual({ source: "pinned", refs: ["registry.example.com/rightsize/app:1.0.0"] });
   });
 
-  it("dev's worker is 003's, corrected", () => {
+  it("dev's worker is the seed's, corrected", () => {
     const w = plans.dev!.workloads.find((x) => x.name === "celery-worker-default")!;
     expect(w.component).toBe("celery-worker");
     expect(w.tuning).toMatchObject({

@@ -118,14 +118,18 @@ function diagnostics(res: any, fallbackUrn: string): Diagnostic[] {
   });
 }
 
-export async function analyze(call: Caller, r: AnalyzedResource): Promise<Diagnostic[]> {
-  const req = new pb.AnalyzeRequest();
+/** Fills the fields an AnalyzeRequest and a stack's AnalyzerResource share (the CLI requires options set). */
+function describeResource(req: any, r: AnalyzedResource): any {
   req.setUrn(r.urn);
   req.setType(r.type);
   req.setName(r.name);
   req.setProperties(Struct.fromJavaScript(r.properties as any));
   req.setOptions(new pb.AnalyzerResourceOptions());
-  return diagnostics(await call("analyze", req), r.urn);
+  return req;
+}
+
+export async function analyze(call: Caller, r: AnalyzedResource): Promise<Diagnostic[]> {
+  return diagnostics(await call("analyze", describeResource(new pb.AnalyzeRequest(), r)), r.urn);
 }
 
 export async function analyzeStack(call: Caller, resources: readonly AnalyzedResource[]): Promise<Diagnostic[]> {
@@ -134,17 +138,7 @@ export async function analyzeStack(call: Caller, resources: readonly AnalyzedRes
 
 function stackRequest(resources: readonly AnalyzedResource[]): any {
   const req = new pb.AnalyzeStackRequest();
-  req.setResourcesList(
-    resources.map((r) => {
-      const ar = new pb.AnalyzerResource();
-      ar.setUrn(r.urn);
-      ar.setType(r.type);
-      ar.setName(r.name);
-      ar.setProperties(Struct.fromJavaScript(r.properties as any));
-      ar.setOptions(new pb.AnalyzerResourceOptions());
-      return ar;
-    }),
-  );
+  req.setResourcesList(resources.map((r) => describeResource(new pb.AnalyzerResource(), r)));
   return req;
 }
 

@@ -185,7 +185,10 @@ export async function fetchAnswers(base: string, qs: Record<QueryName, string>, 
   return { raw, answers: answersOf(raw, `Prometheus at ${base}`) };
 }
 
-/** The answers a usage file must hold; the others (added with issue 18) count as empty when absent. */
+/**
+ * The answers a usage file must hold (cAdvisor's and the kill and restart counts); the others (owners,
+ * throttling, Redis' own memory, the trend) count as empty when absent, so older exports still read.
+ */
 const FILE_REQUIRED: readonly QueryName[] = ["cpu", "memory", "oom", "restarts", "samples", "first", "last"];
 
 /** A usage file: one object whose keys are the query names and whose values are `/api/v1/query` bodies. */

@@ -92,7 +92,8 @@ export function proposeUnits(i: UnitsInput): UnitsProposal {
   let target = i.target ?? before;
   let limit = upToMiB(model.limitFor(config, target, need));
   if (i.target === undefined && i.allowCountChanges) {
-    // The box, as before issue 18: the count follows the limit, except upwards after a kill.
+    // The box (peak plus the buffer, or the kill's floor), with the count following the limit, except
+    // upwards after a kill.
     const box = roundMemory(Math.max(percent(peak, s.memoryBufferPercent), kill?.floor ?? 0));
     const n = unitsAfter(box);
     if (kill && n > before) why += `; --allow-count-changes would give ${n} x ${model.unit}, which would eat the OOM raise: kept at ${before}`;

@@ -72,36 +72,47 @@ export function steady(t: Target, namespace: string, seconds: number, seed = 1):
 
 const target = (name: string) => PROD.find((t) => t.name === name)!;
 
+/** Usage around fixed figures: CPU in cores (base, spread), memory in MiB (base, spread, the exact peak). */
+interface Around {
+  cpu: readonly [number, number];
+  memoryMi: readonly [number, number, number];
+}
+
+/**
+ * Each pod of a prod workload, in its own container, with usage `around` the figures, pod i's noise seeded
+ * `seed + i`; `more(i)` adds what is particular to pod i (its limits, a kill, an owner).
+ */
+function podsAround(namespace: string, seconds: number, name: string, seed: number, around: Around, more: (i: number) => Partial<ContainerSeries> = () => ({})): ContainerSeries[] {
+  const t = target(name);
+  return podsOf(t).map((pod, i) => ({
+    namespace,
+    pod,
+    container: t.container,
+    seconds,
+    cpu: cpuAround(seed + i, ...around.cpu),
+    memory: memoryAround(seed + i, ...around.memoryMi),
+    ...more(i),
+  }));
+}
+
+/** prod's web: 0.13 cores and 250Mi, 330Mi at the peak. */
+const WEB_USE: Around = { cpu: [0.13, 0.05], memoryMi: [250, 60, 330] };
+
 /** The recommend tests' story for prod, over `days` of history. */
 export function prodScenario(namespace = "rightsize", seconds = 2 * DAY, postgresPeakMi = 2200): ContainerSeries[] {
   const out: ContainerSeries[] = [];
-  const web = podsOf(target("web"));
-  web.forEach((pod, i) =>
-    out.push({ namespace, pod, container: "web", seconds, cpu: cpuAround(10 + i, 0.13, 0.05), memory: memoryAround(10 + i, 250, 60, 330), podCgroup: true }),
-  );
-  podsOf(target("celery-worker-default")).forEach((pod, i) =>
-    out.push({
-      namespace,
-      pod,
-      container: "worker",
-      seconds,
-      cpu: cpuAround(20 + i, 0.5, 0.1),
-      memory: memoryAround(20 + i, 850, 100, 1000),
+  out.push(...podsAround(namespace, seconds, "web", 10, WEB_USE, () => ({ podCgroup: true })));
+  out.push(
+    ...podsAround(namespace, seconds, "celery-worker-default", 20, { cpu: [0.5, 0.1], memoryMi: [850, 100, 1000] }, (i) => ({
       limits: { memory: 1024 * MiB, cpu: 1 },
       ...(i === 1 ? { oomAt: 1500, restarts: 1 } : {}),
-    }),
+    })),
   );
-  podsOf(target("playwright")).forEach((pod, i) =>
-    out.push({
-      namespace,
-      pod,
-      container: "playwright",
-      seconds,
-      cpu: cpuAround(70 + i, 0.1, 0.05),
-      memory: memoryAround(70 + i, 2400, 400, 3000),
+  out.push(
+    ...podsAround(namespace, seconds, "playwright", 70, { cpu: [0.1, 0.05], memoryMi: [2400, 400, 3000] }, (i) => ({
       limits: { memory: 3072 * MiB, cpu: 2 },
       ...(i === 0 ? { oomAt: 1200, restarts: 1 } : {}),
-    }),
+    })),
   );
   out.push({
     namespace,
@@ -113,12 +124,9 @@ export function prodScenario(namespace = "rightsize", seconds = 2 * DAY, postgre
     redis: { used: (i) => (i === PEAK_AT ? 560 * MiB : (480 + 40 * noise(81, i)) * MiB), max: 614 * MiB },
   });
   out.push({ namespace, pod: "meilisearch-0", container: "meilisearch", seconds, cpu: cpuAround(90, 0.9, 0.1), memory: memoryAround(90, 700, 50, 800), limits: { cpu: 2 }, throttled: 0.4 });
-  podsOf(target("firecrawl-api")).forEach((pod, i) =>
-    out.push({ namespace, pod, container: "firecrawl-api", seconds, cpu: cpuAround(110 + i, 0.03, 0.01), memory: memoryAround(110 + i, 250, 30, 300), restarts: 2, terminated: { at: 200, reason: "Error" } }),
-  );
-  podsOf(target("celery-beat")).forEach((pod) =>
-    out.push({ namespace, pod, container: "beat", seconds, cpu: cpuAround(120, 0.01, 0.002), memory: memoryAround(120, 80, 10, 100), oomAt: 0 }),
-  );
+  out.push(...podsAround(namespace, seconds, "firecrawl-api", 110, { cpu: [0.03, 0.01], memoryMi: [250, 30, 300] }, () => ({ restarts: 2, terminated: { at: 200, reason: "Error" } })));
+  // One replica: its pod's noise seed is 120.
+  out.push(...podsAround(namespace, seconds, "celery-beat", 120, { cpu: [0.01, 0.002], memoryMi: [80, 10, 100] }, () => ({ oomAt: 0 })));
   // A migration Job's pod and a CronJob's pod, named after web: never web's usage.
   out.push({ namespace, pod: "web-migrate-z9zpm", container: "web", seconds: 2 * HOUR, cpu: cpuAround(130, 0.5, 0.1), memory: memoryAround(130, 1500, 100, 1843) });
   out.push({ namespace, pod: "web-28391234-cpgpk", container: "web", seconds: 3 * HOUR, cpu: cpuAround(140, 0.5, 0.1), memory: memoryAround(140, 1400, 100, 1536) });
@@ -156,17 +164,8 @@ export function benchScenario(namespace: string, seconds: number): ContainerSeri
  * and a Job's pod named like a Deployment's (`web-bcdfg-xz2k4`) that only the owner series tell apart.
  */
 export function ownedScenario(namespace: string, seconds = 2 * DAY): ContainerSeries[] {
-  const web = target("web");
   const rs = deploymentPod("web", 0).split("-").slice(0, 2).join("-");
-  const out: ContainerSeries[] = podsOf(web).map((pod, i) => ({
-    namespace,
-    pod,
-    container: "web",
-    seconds,
-    cpu: cpuAround(10 + i, 0.13, 0.05),
-    memory: memoryAround(10 + i, 250, 60, 330),
-    owner: { kind: "ReplicaSet", name: rs, deployment: "web" },
-  }));
+  const out = podsAround(namespace, seconds, "web", 10, WEB_USE, () => ({ owner: { kind: "ReplicaSet", name: rs, deployment: "web" } }));
   out.push({ namespace, pod: "web-bcdfg-xz2k4", container: "web", seconds: 2 * HOUR, cpu: cpuAround(150, 0.5, 0.1), memory: memoryAround(150, 1500, 100, 1843), owner: { kind: "Job", name: "web-bcdfg" } });
   out.push({ namespace, pod: "web-migrate-z9zpm", container: "web", seconds: 2 * HOUR, cpu: cpuAround(130, 0.5, 0.1), memory: memoryAround(130, 1500, 100, 1843), owner: { kind: "Job", name: "web-migrate" } });
   return out;
@@ -186,15 +185,7 @@ export function leakScenario(namespace: string, seconds = 7 * DAY, step = 60): C
   const n = Math.floor(seconds / step);
   return [
     { namespace, pod: "postgres-0", container: "postgres", seconds, cpu: cpuAround(170, 0.3, 0.05), memory: (i) => (1500 + (1500 * i) / n + 20 * noise(171, i)) * MiB },
-    ...podsOf(target("web")).map((pod, k) => ({
-      namespace,
-      pod,
-      container: "web",
-      seconds: Math.floor(6.5 * DAY),
-      cpu: cpuAround(180 + k, 0.13, 0.05),
-      memory: memoryAround(180 + k, 250, 60, 330),
-      // 5 samples every 390: 24 bursts.
-      gap: (i: number) => i !== PEAK_AT && i % 390 >= 5,
-    })),
+    // 5 samples every 390: 24 bursts.
+    ...podsAround(namespace, Math.floor(6.5 * DAY), "web", 180, WEB_USE, () => ({ gap: (i: number) => i !== PEAK_AT && i % 390 >= 5 })),
   ];
 }

@@ -21,8 +21,8 @@ import { baseValues, problems, resources as res, set, valid } from "../../helper
 const withCelery = (celery: Record<string, unknown>) => set(set(set(baseValues(), "postgres.maxConnections", 100), "postgres.resources.limits.memory", "2Gi"), "celery", celery);
 const pool = (p: Record<string, unknown>, name = "default") => valid(withCelery({ workers: { [name]: p } })).celery!.workers[name]!;
 
-// 003's worker: 2.5 CPU / 2 GB, 6 processes of 400000 KiB, prefetch 2, 1-hour tasks, Redis' default visibility.
-const pool003 = { resources: res("1500m", "1Gi", "2500m", "2Gi"), timeLimit: 3600, softTimeLimit: 3300, maxTasksPerChild: 50 };
+// The seed's worker: 2.5 CPU / 2 GB, 6 processes of 400000 KiB, prefetch 2, 1-hour tasks, Redis' default visibility.
+const seedPool = { resources: res("1500m", "1Gi", "2500m", "2Gi"), timeLimit: 3600, softTimeLimit: 3300, maxTasksPerChild: 50 };
 
 describe("worker_concurrency", () => {
   it("is the whole cores of the limit for CPU-bound pools", () => {
@@ -39,7 +39,7 @@ describe("worker_concurrency", () => {
   it("is capped by what fits in 90% of the memory limit beside the parent", () => {
     // 90% of 2Gi = 1887436 KiB; (1887436 - 102400) / 204800 = 8.7
     expect(memoryBudgetKiB(bytes(2 * GiB))).toBe(1887436);
-    const p = pool(pool003);
+    const p = pool(seedPool);
     expect(memoryConcurrency(p)).toBe(8);
     expect(concurrency(p)).toBe(8);
     expect(concurrencyOf(p).why).toBe("min(floor(2500m x 4) = 10, (1887436 KiB - 102400 KiB parent) / 204800 KiB per child = 8) = 8");
@@ -59,8 +59,8 @@ describe("worker_max_memory_per_child (KiB)", () => {
     expect(6 * 218862 + 102400).toBeLessThanOrEqual(memoryBudgetKiB(bytes(1536 * MiB)));
   });
 
-  it("003's 6 processes in 2Gi get 297506 KiB each, not 400000", () => {
-    expect(maxMemoryPerChild(pool({ ...pool003, concurrency: 6 }))).toBe(297506);
+  it("the seed's 6 processes in 2Gi get 297506 KiB each, not 400000", () => {
+    expect(maxMemoryPerChild(pool({ ...seedPool, concurrency: 6 }))).toBe(297506);
   });
 
   it("follows a memory limit change", () => {
@@ -70,7 +70,7 @@ describe("worker_max_memory_per_child (KiB)", () => {
 
 describe("settings as Celery spells them", () => {
   it("dev's pool: exact values", () => {
-    const c = valid(withCelery({ workers: { default: { queues: ["default", "scraping"], ...pool003, resources: res("500m", "768Mi", "2", "1536Mi") } } })).celery!;
+    const c = valid(withCelery({ workers: { default: { queues: ["default", "scraping"], ...seedPool, resources: res("500m", "768Mi", "2", "1536Mi") } } })).celery!;
     expect(poolSettings(c, "default")).toEqual({
       queues: ["default", "scraping"],
       worker_concurrency: 6,
@@ -93,14 +93,14 @@ describe("settings as Celery spells them", () => {
   });
 
   it("a soft-shutdown window appears as worker_soft_shutdown_timeout", () => {
-    const c = valid(withCelery({ workers: { default: { ...pool003, softShutdownWindow: 60 } } })).celery!;
+    const c = valid(withCelery({ workers: { default: { ...seedPool, softShutdownWindow: 60 } } })).celery!;
     expect(poolSettings(c, "default").worker_soft_shutdown_timeout).toBe(60);
   });
 });
 
 describe("visibility_timeout (broker-wide)", () => {
-  it("is (prefetch + 1) x the longest hard limit over all pools: 2 x 3600 for 003's scraping tasks", () => {
-    const c = valid(withCelery({ workers: { default: { timeLimit: 120 }, scraping: pool003 } })).celery!;
+  it("is (prefetch + 1) x the longest hard limit over all pools: 2 x 3600 for the seed's scraping tasks", () => {
+    const c = valid(withCelery({ workers: { default: { timeLimit: 120 }, scraping: seedPool } })).celery!;
     expect(visibilityTimeout(c)).toBe(7200);
     expect(poolSettings(c, "default").visibility_timeout).toBe(7200);
   });
@@ -116,47 +116,47 @@ describe("visibility_timeout (broker-wide)", () => {
   });
 
   it("takes a user value that has the margin", () => {
-    expect(visibilityTimeout(valid(withCelery({ workers: { s: pool003 }, visibilityTimeout: 10800 })).celery!)).toBe(10800);
+    expect(visibilityTimeout(valid(withCelery({ workers: { s: seedPool }, visibilityTimeout: 10800 })).celery!)).toBe(10800);
   });
 });
 
 describe("terminationGracePeriodSeconds", () => {
-  it("covers the hard limit plus the shutdown margin: 003's 55-minute tasks get 3630 s, not 30", () => {
-    expect(terminationGracePeriod(pool(pool003))).toBe(3630);
+  it("covers the hard limit plus the shutdown margin: the seed's 55-minute tasks get 3630 s, not 30", () => {
+    expect(terminationGracePeriod(pool(seedPool))).toBe(3630);
   });
 
   it("covers a configured soft-shutdown window instead", () => {
-    expect(terminationGracePeriod(pool({ ...pool003, softShutdownWindow: 60 }))).toBe(90);
+    expect(terminationGracePeriod(pool({ ...seedPool, softShutdownWindow: 60 }))).toBe(90);
   });
 });
 
-describe("003's flawed settings are rejected with the key and the numbers", () => {
+describe("the seed's flawed settings are rejected with the key and the numbers", () => {
   it("6 x 400000 KiB in a 2 GiB limit", () => {
-    expect(problems(withCelery({ workers: { default: { ...pool003, concurrency: 6, maxMemoryPerChild: 400000 } } }))).toEqual([
+    expect(problems(withCelery({ workers: { default: { ...seedPool, concurrency: 6, maxMemoryPerChild: 400000 } } }))).toEqual([
       "celery.workers.default.maxMemoryPerChild: 6 processes x 400000 KiB + 102400 KiB parent = 2502400 KiB is more than 90% of limits.memory 2Gi (1887436 KiB): the container is killed before a child is recycled; at most 297506 KiB per child fits (got 400000)",
     ]);
   });
 
   it("a visibility timeout equal to task_time_limit 3600", () => {
-    expect(problems(withCelery({ workers: { default: pool003 }, visibilityTimeout: 3600 }))).toEqual([
+    expect(problems(withCelery({ workers: { default: seedPool }, visibilityTimeout: 3600 }))).toEqual([
       "celery.visibilityTimeout: 3600 s does not exceed task_time_limit 3600 s of celery.workers.default: Redis would hand a still-running task to a second worker; it must be at least (worker_prefetch_multiplier 1 + 1) x task_time_limit 3600 s of celery.workers.default = 7200 s (got 3600)",
     ]);
   });
 
   it("a visibility timeout above the hard limit but without the margin", () => {
-    expect(problems(withCelery({ workers: { default: pool003 }, visibilityTimeout: 5000 }))).toEqual([
+    expect(problems(withCelery({ workers: { default: seedPool }, visibilityTimeout: 5000 }))).toEqual([
       "celery.visibilityTimeout: 5000 s leaves too little margin: it must be at least (worker_prefetch_multiplier 1 + 1) x task_time_limit 3600 s of celery.workers.default = 7200 s (got 5000)",
     ]);
   });
 
   it("a 55-minute soft limit with a 30 s grace period", () => {
-    expect(problems(withCelery({ workers: { default: { ...pool003, terminationGracePeriodSeconds: 30 } } }))).toEqual([
+    expect(problems(withCelery({ workers: { default: { ...seedPool, terminationGracePeriodSeconds: 30 } } }))).toEqual([
       "celery.workers.default.terminationGracePeriodSeconds: 30 s would kill running tasks at every rollout: a running task may take until task_time_limit 3600 s (soft 3300 s) after SIGTERM, so it must be at least 3600 + shutdownMargin 30 = 3630 s, or set softShutdownWindow (got 30)",
     ]);
   });
 
   it("prefetch 2 for 1-hour tasks", () => {
-    expect(problems(withCelery({ workers: { default: { ...pool003, prefetchMultiplier: 2 } } }))).toEqual([
+    expect(problems(withCelery({ workers: { default: { ...seedPool, prefetchMultiplier: 2 } } }))).toEqual([
       "celery.workers.default.prefetchMultiplier: must be 1 for long tasks (timeLimit 3600 s): a prefetched message waits behind a running task and its visibility timeout runs meanwhile (got 2)",
     ]);
   });
@@ -208,15 +208,15 @@ describe("other bad input", () => {
     ]);
   });
 
-  it("accepts 003's worker once its settings are derived", () => {
-    expect(problems(withCelery({ workers: { default: pool003 } }))).toEqual([]);
+  it("accepts the seed's worker once its settings are derived", () => {
+    expect(problems(withCelery({ workers: { default: seedPool } }))).toEqual([]);
   });
 });
 
 describe("celeryDbConnections", () => {
   it("counts pods during a rollout x processes x the per-process pool", () => {
     // 40 (web) + 64 (these pools) + 3 reserved needs more than the default 100 connections.
-    const c = valid(set(set(withCelery({ workers: { default: { replicas: 2, timeLimit: 120 }, scraping: { ...pool003, replicas: 1, database: { poolSize: 2, maxOverflow: 0 } } } }), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi"));
+    const c = valid(set(set(withCelery({ workers: { default: { replicas: 2, timeLimit: 120 }, scraping: { ...seedPool, replicas: 1, database: { poolSize: 2, maxOverflow: 0 } } } }), "postgres.maxConnections", 150), "postgres.resources.limits.memory", "2560Mi"));
     expect(celeryDbConnections(c)).toEqual([
       {
         key: "celery.workers.default",

@@ -11,7 +11,7 @@ const meili = (limits: { cpu?: string; memory?: string }, extra: Record<string, 
 };
 
 describe("Meilisearch options from the container's limits", () => {
-  it("003's 1 GiB / 1.5 CPU: 512 MiB of indexing memory, 1 thread, 100 MiB payloads", () => {
+  it("the default 1 GiB / 1.5 CPU: 512 MiB of indexing memory, 1 thread, 100 MiB payloads", () => {
     expect(meilisearchSettings(valid().meilisearch, "dev")).toEqual({
       MEILI_ENV: "development",
       MEILI_MAX_INDEXING_MEMORY: 536870912,

@@ -1,4 +1,4 @@
-// Keys with no effect are warned about, naming the key (issue 19); the plan still runs.
+// Keys with no effect are warned about, naming the key; the plan still runs.
 import { describe, expect, it } from "vitest";
 import { ineffectiveKeys } from "../../../components/platform/checks";
 import { baseValues, raw, set, valid } from "../../helpers/stack";

@@ -33,7 +33,7 @@ describe("the platform's data layer", () => {
     for (const name of [POSTGRES.name, REDIS.broker.name, REDIS.cache.name, MEILISEARCH.name]) expect(Object.keys(JSON.parse(ann(name)[ANNOTATION.tuning]!)).length).toBeGreaterThan(3);
   });
 
-  it("keeps the data layer's requests within 3.5 CPU and 4.5Gi with 003's sizes, leaving the app layer room", () => {
+  it("keeps the data layer's requests within 3.5 CPU and 4.5Gi at the default sizes, leaving the app layer room", () => {
     const sum = [POSTGRES.name, REDIS.broker.name, REDIS.cache.name, MEILISEARCH.name]
       .map((n) => podRequests(find(objects, "StatefulSet", n).spec.template.spec))
       .reduce(add, ZERO);

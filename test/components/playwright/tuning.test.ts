@@ -19,7 +19,7 @@ describe("browser service tuning", () => {
     expect(explainSessions(pw())).toBe("floor((3Gi - heap 614Mi - browser 256Mi) / 512Mi) = 4");
   });
 
-  it("dev (2560Mi): 512 MiB heap and 003's 3 sessions", () => {
+  it("dev (2560Mi): 512 MiB heap and 3 sessions", () => {
     const c = pw({ resources: res("2560Mi") });
     expect(heapMiB(c)).toBe(512);
     expect(sessionsThatFit(c)).toBe(3);
@@ -46,7 +46,7 @@ describe("browser service tuning", () => {
 });
 
 describe("bad input is rejected with the keys and the numbers", () => {
-  it("003: a 2 GiB heap plus a 2 GiB memory-backed shm in 3 GiB", () => {
+  it("the seed's 2 GiB heap plus a 2 GiB memory-backed shm in 3 GiB", () => {
     expect(problems(withPw({ resources: res("3Gi", "1536Mi"), nodeHeap: "2Gi", shm: { mode: "memory", size: "2Gi" } }))).toEqual([
       'playwright.nodeHeap: is 66% of limits.memory 3Gi; keep the Node heap between 15% and 25% of it (461Mi to 768Mi): Chromium, not Node, needs the rest (got "2Gi")',
       'playwright.shm.size: nodeHeap 2Gi + memory-backed shm.size 2Gi (counted in the limit) + browserBaseMemory 256Mi = 4352Mi; with one session of sessionMemory 512Mi that is 4864Mi, more than limits.memory 3Gi (got "2Gi")',

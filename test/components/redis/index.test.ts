@@ -4,7 +4,7 @@ import { Redis } from "../../../components/redis";
 import { REDIS } from "../../../components/shared/endpoints";
 import type { K8sObject } from "../../../model/k8s";
 import { collect, find, useMocks } from "../../helpers/mocks";
-import { baseValues, DEV_SECRETS, set, valid } from "../../helpers/stack";
+import { baseValues, DEFAULT_BROKER_TUNING, DEV_SECRETS, set, valid } from "../../helpers/stack";
 
 describe("Redis under mocks", () => {
   let broker: K8sObject[];
@@ -37,14 +37,7 @@ describe("Redis under mocks", () => {
     const a = sts(broker, "redis-broker").metadata!.annotations!;
     expect(a["rightsize.io/component"]).toBe("redis");
     expect(a["rightsize.io/role"]).toBe("broker");
-    expect(JSON.parse(a["rightsize.io/tuning"]!)).toEqual({
-      maxmemory: 321912832,
-      "maxmemory-policy": "noeviction",
-      appendonly: "yes",
-      appendfsync: "everysec",
-      save: "",
-      "tcp-keepalive": 300,
-    });
+    expect(JSON.parse(a["rightsize.io/tuning"]!)).toEqual(DEFAULT_BROKER_TUNING);
   });
 
   it("writes redis.conf without the password and includes it from the Secret", () => {

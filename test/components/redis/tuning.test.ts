@@ -12,7 +12,7 @@ const broker = (extra: Record<string, unknown> = {}) => {
 const withCache = (cache: Record<string, unknown>) => set(baseValues(), "redis.cache", { password: DEV_SECRETS.redisCache, ...cache });
 
 describe("Redis directives from the memory limit and the role", () => {
-  it("a broker in 003's 512Mi: noeviction, AOF everysec, maxmemory 0.6 x 512Mi = 307mb", () => {
+  it("a broker in a 512Mi limit: noeviction, AOF everysec, maxmemory 0.6 x 512Mi = 307mb", () => {
     expect(redisSettings(broker())).toEqual({
       maxmemory: 307 * MiB,
       "maxmemory-policy": "noeviction",
@@ -109,7 +109,7 @@ describe("redis config checks", () => {
     expect(problems(set(set(baseValues(), "redis.broker.role", "shared"), "redis.broker.settings.maxmemory-policy", "volatile-lfu"))).toEqual([]);
   });
 
-  it("rejects 003's maxmemory 384mb in a 512Mi limit with AOF", () => {
+  it("rejects the seed's maxmemory 384mb in a 512Mi limit with AOF", () => {
     expect(problems(set(baseValues(), "redis.broker.settings.maxmemory", "384mb"))).toEqual([
       "redis.broker.settings.maxmemory: 384mb is more than 0.6 x limits.memory 512Mi = 307mb: " +
         "a fork for an AOF rewrite or RDB save needs room for copy-on-write of what role broker's queue pushes dirty meanwhile (got \"384mb\")",

@@ -4,7 +4,7 @@ import { bytes, millicores, MiB, seconds } from "../../../model/units";
 import { baseValues, set, valid } from "../../helpers/stack";
 
 describe("gunicorn workers", () => {
-  it("000's production numbers give 2 workers, no preload, timeout 120", () => {
+  it("the default web (500m / 512Mi, about 200 MB a worker) gives 2 workers, no preload, timeout 120", () => {
     // requests 100m/256Mi, limits 500m/512Mi, about 200 MB per worker
     const s = gunicornSettings(valid().web);
     expect(s.workers).toBe(2);
@@ -30,7 +30,7 @@ describe("gunicorn workers", () => {
     expect(memoryBoundWorkers(bytes(263 * MiB), bytes(64 * MiB), bytes(200 * MiB))).toBe(0);
   });
 
-  it("is bounded by memory when workers are fat (000's 1 GiB problem)", () => {
+  it("is bounded by memory when workers are fat, below gunicorn's 2 x cores + 1", () => {
     const w = valid(set(set(baseValues(), "web.resources.limits.cpu", "2"), "web.gunicorn.workerMemory", "250Mi")).web;
     // 2 CPU would allow 5; (512Mi - 64Mi) / 250Mi allows 1
     expect(workerCount(w)).toEqual({ value: 1, why: "min(2 x 2 + 1 = 5, (512Mi - 64Mi) / 250Mi = 1) = 1" });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { budgetSchema } from "../../../config/schema/budget";
-import { problemsAt } from "../../helpers/schema";
+import { boundsAt, problemsAt } from "../../helpers/schema";
 
 const Gi = 1024 ** 3;
 const node = { nodes: 3, cpu: "8", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
@@ -12,13 +12,9 @@ describe("nodeBudget schema", () => {
   });
 
   it("takes 1 to 1000 whole nodes and pods per node", () => {
-    expect(problemsAt("nodeBudget.nodes", 1000)).toEqual([]);
-    expect(problemsAt("nodeBudget.nodes", 1001)).toEqual(["nodeBudget.nodes: must be at most 1000 (got 1001)"]);
-    expect(problemsAt("nodeBudget.nodes", 0)).toEqual(["nodeBudget.nodes: must be at least 1 (got 0)"]);
+    expect(boundsAt("nodeBudget.nodes", 1, 1000)).toEqual([[], [], ["nodeBudget.nodes: must be at least 1 (got 0)"], ["nodeBudget.nodes: must be at most 1000 (got 1001)"]]);
     expect(problemsAt("nodeBudget.nodes", 1.5)).toEqual(["nodeBudget.nodes: must be a whole number (got 1.5)"]);
-    expect(problemsAt("nodeBudget.maxPods", 1)).toEqual([]);
-    expect(problemsAt("nodeBudget.maxPods", 0)).toEqual(["nodeBudget.maxPods: must be at least 1 (got 0)"]);
-    expect(problemsAt("nodeBudget.maxPods", 1001)).toEqual(["nodeBudget.maxPods: must be at most 1000 (got 1001)"]);
+    expect(boundsAt("nodeBudget.maxPods", 1, 1000)).toEqual([[], [], ["nodeBudget.maxPods: must be at least 1 (got 0)"], ["nodeBudget.maxPods: must be at most 1000 (got 1001)"]]);
   });
 
   it("wants the reserve below the node: one unit below passes, equal fails", () => {

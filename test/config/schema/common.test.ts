@@ -143,7 +143,7 @@ describe("resources", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 64000 }), fc.integer({ min: 0, max: 64000 }), (req, lim) => {
         const r = web.safeParse({ requests: { cpu: `${req}m` }, limits: { cpu: `${lim}m` } });
-        // A zero limit is refused too: Kubernetes reads it as no limit (issue 19).
+        // A zero limit is refused too: Kubernetes reads it as no limit.
         expect(r.success).toBe(req <= lim && lim > 0);
       }),
     );

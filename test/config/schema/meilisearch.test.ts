@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { meilisearchSchema } from "../../../config/schema/meilisearch";
-import { parsedAt, problemsAt } from "../../helpers/schema";
+import { boundsAt, parsedAt, problemsAt } from "../../helpers/schema";
 
 const Mi = 1024 ** 2;
 const Gi = 1024 ** 3;
@@ -26,13 +26,18 @@ describe("meilisearch schema", () => {
   });
 
   it("bounds the indexing threads at 1..1024 and the startup wait at 60 s .. 1 day", () => {
-    expect(problemsAt("meilisearch.maxIndexingThreads", 1)).toEqual([]);
-    expect(problemsAt("meilisearch.maxIndexingThreads", 1024)).toEqual([]);
-    expect(problemsAt("meilisearch.maxIndexingThreads", 0)).toEqual(["meilisearch.maxIndexingThreads: must be at least 1 (got 0)"]);
-    expect(problemsAt("meilisearch.maxIndexingThreads", 1025)).toEqual(["meilisearch.maxIndexingThreads: must be at most 1024 (got 1025)"]);
-    expect(problemsAt("meilisearch.probes.startupTimeout", 60)).toEqual([]);
-    expect(problemsAt("meilisearch.probes.startupTimeout", 59)).toEqual(["meilisearch.probes.startupTimeout: must be at least 60 (got 59)"]);
-    expect(problemsAt("meilisearch.probes.startupTimeout", 86401)).toEqual(["meilisearch.probes.startupTimeout: must be at most 86400 (got 86401)"]);
+    expect(boundsAt("meilisearch.maxIndexingThreads", 1, 1024)).toEqual([
+      [],
+      [],
+      ["meilisearch.maxIndexingThreads: must be at least 1 (got 0)"],
+      ["meilisearch.maxIndexingThreads: must be at most 1024 (got 1025)"],
+    ]);
+    expect(boundsAt("meilisearch.probes.startupTimeout", 60, 86400)).toEqual([
+      [],
+      [],
+      ["meilisearch.probes.startupTimeout: must be at least 60 (got 59)"],
+      ["meilisearch.probes.startupTimeout: must be at most 86400 (got 86401)"],
+    ]);
   });
 
   it("takes sizes as Kubernetes quantities, not Meilisearch's own units", () => {

@@ -75,7 +75,7 @@ describe("the policy pack over the Analyzer protocol", () => {
     ]);
   });
 
-  it("AnalyzeStack rejects 003's over-committed table with the same message as in-process", async () => {
+  it("AnalyzeStack rejects the seed's over-committed table with the same message as in-process", async () => {
     await configured();
     const objects = [...baseline().filter((o) => o.kind !== "ResourceQuota"), quota({ nodes: 1, cpu: 4000, memoryMi: 8192, reservedCpu: 0, reservedMi: 0 })];
     const expected = await messages(objects, "rightsize-enforce-node-budget");

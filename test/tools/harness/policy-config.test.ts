@@ -32,7 +32,7 @@ describe("the policy config file", () => {
     expect(() => parsePolicyConfig("{", "c.json")).toThrow(/^c\.json: not valid JSON/);
   });
 
-  it("refuses a key written twice, which JSON.parse would silently drop (issue 19)", () => {
+  it("refuses a key written twice, which JSON.parse would silently drop", () => {
     const text = '{\n  "budget": {\n    "nodes": 3,\n    "nodes": 30\n  },\n  "budget": "advisory"\n}';
     expect(() => parsePolicyConfig(text, "c.json")).toThrow("c.json: budget is set twice, at line 2 and line 6; budget.nodes is set twice, at line 3 and line 4; keep one of each");
   });

@@ -73,7 +73,7 @@ describe("readStackFile and hand-edit mistakes", () => {
     expect(readStackFile("x", dir).config["rightsize:namespace"]).toBe("a");
   });
 
-  it("refuses an alias bomb at once, naming the file (issue 19)", () => {
+  it("refuses an alias bomb at once, naming the file", () => {
     const levels = ["a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
     // Nine levels of nine aliases each: 9^9 strings if expanded.
     for (const l of "bcdefghi") levels.push(`${l}: &${l} [${Array(9).fill(`*${String.fromCharCode(l.charCodeAt(0) - 1)}`).join(", ")}]`);
@@ -84,7 +84,7 @@ describe("readStackFile and hand-edit mistakes", () => {
     expect(Date.now() - started).toBeLessThan(2000);
   });
 
-  it("resolves merge keys (<<: *anchor) as the Pulumi CLI does (issue 19)", () => {
+  it("resolves merge keys (<<: *anchor) as the Pulumi CLI does", () => {
     const dir = write("config:\n  rightsize:web:\n    resources:\n      limits: &lim {cpu: '1', memory: 1Gi}\n      requests:\n        <<: *lim\n        cpu: 500m\n");
     expect(JSON.parse(readStackFile("x", dir).config["rightsize:web"]!)).toEqual({ resources: { limits: { cpu: "1", memory: "1Gi" }, requests: { cpu: "500m", memory: "1Gi" } } });
   });

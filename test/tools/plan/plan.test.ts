@@ -120,7 +120,7 @@ describe("plan", () => {
     expect((e as Error).message).toContain("rightsize-enforce-node-budget: nodes: invalid type, expected integer, given string");
   });
 
-  it("exits 2 naming the file and the nearest name for a misspelled policy name (issue 19)", () => {
+  it("exits 2 naming the file and the nearest name for a misspelled policy name", () => {
     const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
     const file = join(dir, "prod.json");
     const pin = { nodes: 1, cpu: "8", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
@@ -131,7 +131,7 @@ describe("plan", () => {
     expect(typo.stderr).toBe(`${file}: the policy config is invalid:\n  rightsize-enforce-nodebudget: no such policy in the pack (did you mean rightsize-enforce-node-budget?)\n`);
   });
 
-  it("an invalid pin is a PolicyConfigError (exit 2) naming the file, before the program or the pack runs (issue 19)", () => {
+  it("an invalid pin is a PolicyConfigError (exit 2) naming the file, before the program or the pack runs", () => {
     const dir = mkdtempSync(join(tmpdir(), "rightsize-policy-"));
     const file = join(dir, "prod.json");
     const pin = { nodes: 1, cpu: "0", memory: "16Gi", reserved: { cpu: "500m", memory: "1536Mi" } };
