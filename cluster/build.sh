@@ -108,7 +108,12 @@ build_pulumi() {
 # version stamped in). That is done in a copy of the wrapper module under the cache folder, never here.
 build_pulumi-kubernetes() {
   local out="$1" v="$2" src work
-  src="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)/cmd/pulumi-resource-kubernetes"
+  # go list -m names a module's folder only once it is in the module cache: on a cold machine it is not
+  # until something downloads it, so download it first (a no-op when it is there).
+  go mod download github.com/pulumi/pulumi-kubernetes/provider/v4
+  src="$(go list -m -f '{{.Dir}}' github.com/pulumi/pulumi-kubernetes/provider/v4)"
+  [[ -n "$src" && -d "$src" ]] || { echo "github.com/pulumi/pulumi-kubernetes/provider/v4 is not in the module cache after go mod download" >&2; return 1; }
+  src="$src/cmd/pulumi-resource-kubernetes"
   work="$out/src"; mkdir -p "$work/cmd"
   cp go.mod go.sum tools.go "$work/"
   cp "$src"/main.go "$src"/generate.go "$src"/schema.json "$src"/terraform-mapping.json "$work/cmd/"
