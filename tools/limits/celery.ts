@@ -3,7 +3,8 @@
 // per-child cap promises to survive: every child runs tasks that each keep `step` more memory (a leak)
 // until worker_max_memory_per_child recycles it, with `step` = the reserve the derivation leaves
 // (100% - MEMORY_SHARE_PERCENT of the limit) shared by the children, since a child passes its cap by up to
-// one task's growth before it is replaced. Enough tasks that every child is recycled at least twice.
+// one task's growth before it is replaced. A child's last task holds its peak (PEAK_HOLD_SECONDS), so all
+// children stand at cap + step together. Enough tasks that every child is recycled at least twice.
 // Healthy: every task ran (acks_late: none lost), and the worker's parent is the same process at the end.
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -25,6 +26,13 @@ export interface CeleryLoadOptions {
   /** How many tasks; default enough to recycle every child twice. */
   readonly tasks?: number;
 }
+
+/**
+ * Seconds a child's last task (the one that takes it over its cap) holds that peak before the child is
+ * recycled: longer than the others take to reach theirs (about cap / step tasks of 0.1 s each), so every
+ * child is at its peak at once.
+ */
+export const PEAK_HOLD_SECONDS = 3;
 
 /** The value of a `"name": value` line of the pool's settings in the rendered module. */
 function poolSetting(module: string, name: string): number {
@@ -57,7 +65,7 @@ export async function celeryLoad(h: Harness, w: RenderedWorkload, opts: CeleryLo
   let children = 0;
   try {
     await waitFor(() => `the worker to be ready (${worker.output().slice(-1500)})`, 60, () => (existsSync(join(sb.state, "ready")) ? true : undefined));
-    const send = run(PYTHON, ["-c", `from limits_tasks import leak\nfor i in range(${tasks}): leak.apply_async(args=[i, ${step}, ${JSON.stringify(done)}], queue=${JSON.stringify(queue)})`], { cwd: sb.root, env });
+    const send = run(PYTHON, ["-c", `from limits_tasks import leak\nfor i in range(${tasks}): leak.apply_async(args=[i, ${step}, ${JSON.stringify(done)}, ${capKiB}, ${PEAK_HOLD_SECONDS}], queue=${JSON.stringify(queue)})`], { cwd: sb.root, env });
     if (send.code !== 0) throw new Error(`sending tasks failed: ${send.stderr.slice(-500)}`);
     const count = () => (existsSync(done) ? new Set(readFileSync(done, "utf8").trim().split("\n").map((l) => l.split(" ")[0])).size : 0);
     // Each task takes ~0.2 s; a child's replacement a second or two. The budget is generous, the end is not waited for.
@@ -81,7 +89,7 @@ export async function celeryLoad(h: Harness, w: RenderedWorkload, opts: CeleryLo
   return {
     ...base(w),
     settings: { worker_concurrency: concurrency, worker_max_memory_per_child: capKiB, task_acks_late: true },
-    load: `${tasks} tasks on ${concurrency} prefork children, each task keeping ${Math.round(step / MiB)} MiB until the per-child cap recycles the child`,
+    load: `${tasks} tasks on ${concurrency} prefork children, each task keeping ${Math.round(step / MiB)} MiB until the per-child cap recycles the child, each child's peak held ${PEAK_HOLD_SECONDS} s so the peaks overlap`,
     seconds,
     oomKills,
     healthy: problems.length === 0,
