@@ -68,6 +68,8 @@ describe("the seeds' flaws, killed in a real memory cgroup", () => {
     const ws = renderEdited("dev", (v) => {
       v.postgres.resources.limits.memory = "1536Mi";
       v.postgres.maxConnections = 80;
+      // The app straight at Postgres, as 003 ran it: the derivation without PgBouncer (auto would turn it on here).
+      v.postgres.pooler = { enabled: false };
     });
     const w = workload(ws, "postgres");
     const conf = w.file("postgres-config", "postgresql.conf");
