@@ -104,7 +104,8 @@ const CASES: Case[] = [
   { what: "003's 2 GiB heap + 2 GiB shm in 3 GiB", edits: [at("playwright.resources.limits.memory", "3Gi"), at("playwright.nodeHeap", "2Gi"), at("playwright.shm", { mode: "memory", size: "2Gi" })], key: "playwright.nodeHeap", shows: '"2Gi"' },
   { what: "shared_buffers above the limit", edits: [at("postgres.settings.shared_buffers", "2GB")], key: "postgres.settings.shared_buffers", shows: '"2GB"' },
   { what: "003's work_mem 32MB at 100 connections", edits: [at("postgres.settings.work_mem", "32MB")], key: "postgres.settings.work_mem", shows: '"32MB"' },
-  { what: "too few connections for the pools", edits: [at("postgres.maxConnections", 20)], key: "postgres.maxConnections", shows: "20" },
+  // With the pooler on (dev's auto) max_connections is the pooler's; the app straight at Postgres is checked here.
+  { what: "too few connections for the pools", edits: [at("postgres.pooler.enabled", false), at("postgres.maxConnections", 20)], key: "postgres.maxConnections", shows: "20" },
   { what: "an image tagged latest", edits: [at("images.app", "registry.example.com/app:latest")], key: "images.app", shows: '"registry.example.com/app:latest"' },
   { what: "an image with no tag", edits: [at("images.app", "registry.example.com/app")], key: "images.app", shows: '"registry.example.com/app"' },
   { what: "a privileged port", edits: [at("web.port", 80)], key: "web.port", shows: "80" },
