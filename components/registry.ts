@@ -7,10 +7,11 @@ import { EXTRA } from "./extras/descriptor";
 import { MEILISEARCH } from "./meilisearch/descriptor";
 import { PLAYWRIGHT } from "./playwright/descriptor";
 import { POSTGRES } from "./postgres/descriptor";
+import { PGBOUNCER } from "./pgbouncer/descriptor";
 import { REDIS } from "./redis/descriptor";
 import { WEB } from "./web/descriptor";
 
-export const DESCRIPTORS: readonly AnyDescriptor[] = [WEB, POSTGRES, REDIS, MEILISEARCH, PLAYWRIGHT, CELERY_WORKER, CELERY_BEAT, EXTRA];
+export const DESCRIPTORS: readonly AnyDescriptor[] = [WEB, POSTGRES, PGBOUNCER, REDIS, MEILISEARCH, PLAYWRIGHT, CELERY_WORKER, CELERY_BEAT, EXTRA];
 
 /** The descriptor of a `rightsize.io/component` kind; undefined for an object rightsize did not render. */
 export function descriptorOf(kind: string | undefined): AnyDescriptor | undefined {

@@ -26,6 +26,7 @@ export const CONFIG_HASH_ANNOTATION = "rightsize.io/config-sha256";
 export const COMPONENT = {
   web: "web",
   postgres: "postgres",
+  pgbouncer: "pgbouncer",
   redis: "redis",
   meilisearch: "meilisearch",
   playwright: "playwright",

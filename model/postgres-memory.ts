@@ -34,3 +34,13 @@ export function backendCost(m: Pick<PostgresMemory, "backendMemory" | "workMem">
 export function committedMemory(m: PostgresMemory): Bytes {
   return bytes(m.sharedBuffers + m.shm + AUTOVACUUM_MAX_WORKERS * m.maintenanceWorkMem + (m.maxConnections + m.workerProcesses) * backendCost(m));
 }
+
+/**
+ * The most connections whose committed memory fits `limit` at these settings: the same rule solved for
+ * max_connections. committedMemory is linear in it, so its value at 0 connections is the fixed part
+ * (shared memory, autovacuum, worker processes) and each connection adds one backendCost.
+ */
+export function connectionsThatFit(m: Omit<PostgresMemory, "maxConnections">, limit: Bytes): number {
+  const fixed = committedMemory({ ...m, maxConnections: 0 });
+  return Math.max(0, Math.floor((limit - fixed) / backendCost(m)));
+}

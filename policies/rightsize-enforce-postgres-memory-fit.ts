@@ -50,7 +50,7 @@ export const enforcePostgresMemoryFit = tuningPolicy({
     return [
       `${main.label}: shared_buffers ${showMemory(m.sharedBuffers)} + /dev/shm ${showMemory(m.shm)} + ${AUTOVACUUM_MAX_WORKERS} x maintenance_work_mem ${showMemory(m.maintenanceWorkMem)} + ` +
         `(${m.maxConnections} connections + ${m.workerProcesses} worker processes) x (backend ${showMemory(m.backendMemory)} + ${WORK_MEM_PER_BACKEND} x work_mem ${showMemory(m.workMem)}) ` +
-        `= ${showMemory(committed)} exceeds the memory limit ${showMemory(limit)}; with every connection busy the kernel kills a backend and Postgres resets them all`,
+        `= ${showMemory(committed)} exceeds the memory limit ${showMemory(limit)}; with every connection busy the kernel kills a backend and Postgres resets them all (PgBouncer in front, postgres.pooler, lets fewer server connections serve the app)`,
     ];
   },
 });

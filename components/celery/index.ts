@@ -21,6 +21,8 @@ export interface CeleryArgs {
   readonly image: pulumi.Input<string>;
   /** Give worker pods Postgres credentials and pool sizes. @default true */
   readonly database?: boolean;
+  /** Where the workers reach the database: Postgres, or PgBouncer when postgres.pooler is on. @default POSTGRES */
+  readonly databaseAt?: { readonly name: string; readonly port: number };
   /** Derived variables for worker pods, e.g. the browser service's URL. @default [] */
   readonly workerEnv?: readonly EnvVar[];
   /** UID the app image runs as. @default 10001 */
@@ -83,6 +85,7 @@ export class Celery extends pulumi.ComponentResource {
           configMap: configMapName,
           configHash: configHash(shared, probes, renderPoolEntry(c, pool)),
           database: a.database,
+          ...(a.databaseAt ? { databaseAt: a.databaseAt } : {}),
           extraEnv: a.workerEnv,
           uid: a.uid,
           ...(triggerAuthentication ? { triggerAuthentication } : {}),

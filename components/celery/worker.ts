@@ -24,6 +24,8 @@ export interface CeleryWorkerPoolArgs extends CeleryProcessArgs {
   readonly settings: PoolSettings;
   /** Give the pods Postgres credentials and pool sizes. @default true */
   readonly database?: boolean;
+  /** Where the database is reached: Postgres, or PgBouncer when postgres.pooler is on. @default POSTGRES */
+  readonly databaseAt?: { readonly name: string; readonly port: number };
   /** Extra derived variables (e.g. the browser service's URL). @default [] */
   readonly extraEnv?: readonly EnvVar[];
   /** The TriggerAuthentication for the broker; required when the pool autoscales. */
@@ -60,7 +62,7 @@ export class CeleryWorkerPool extends pulumi.ComponentResource {
       // running tasks worker_soft_shutdown_timeout seconds, then cancels and requeues them.
       ...(p.softShutdownWindow !== undefined ? [{ name: REMAP_SIGTERM_ENV, value: "SIGQUIT" }] : []),
       ...clientEnv(),
-      ...(a.database ? databaseEnv(p.database) : []),
+      ...(a.database ? databaseEnv(p.database, a.databaseAt) : []),
       ...a.extraEnv,
       ...plainEnv(p.env),
     ];

@@ -3,11 +3,11 @@
 import { type ConfigIssue, issue } from "../../config/issues";
 import type { StackConfig } from "../../config/schema";
 import type { ExtraConfig, ExtraProbe } from "../../config/schema/extras";
-import { MEILISEARCH, PLAYWRIGHT, POSTGRES, REDIS } from "../shared/endpoints";
+import { MEILISEARCH, PLAYWRIGHT, PGBOUNCER, POSTGRES, REDIS } from "../shared/endpoints";
 import type { Probe } from "../shared/probes";
 
 /** Object names other components own; an extra with one of them would overwrite their objects. */
-export const RESERVED_NAMES = ["web", PLAYWRIGHT.name, POSTGRES.name, REDIS.broker.name, REDIS.cache.name, MEILISEARCH.name, "celery-beat", "celery-config"];
+export const RESERVED_NAMES = ["web", PLAYWRIGHT.name, POSTGRES.name, PGBOUNCER.name, REDIS.broker.name, REDIS.cache.name, MEILISEARCH.name, "celery-beat", "celery-config"];
 
 export function toProbe(p: ExtraProbe, defaultPort: number | undefined): Probe {
   const timing = {

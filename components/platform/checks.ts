@@ -12,20 +12,21 @@ import { databaseEnv, type EnvVar, envNames, envOverrides } from "../shared/env"
 import { checkAutoscaling } from "../celery/scaling";
 import { minReplicas } from "../celery/tuning";
 import { persistent } from "../redis/tuning";
-import { celeryDbConnections, checkCelery } from "../celery/tuning";
+import { checkCelery } from "../celery/tuning";
 import { checkExtras } from "../extras/tuning";
 import { checkMeilisearch } from "../meilisearch/tuning";
 import { checkPlaywright } from "../playwright/tuning";
 import { checkPostgres } from "../postgres/tuning";
+import { appConnectionDemand, checkPooler, databaseEndpoint, servedPostgres, stackPooler } from "../pgbouncer/tuning";
 import { checkRedis } from "../redis/tuning";
-import { checkWeb, webConnectionDemand } from "../web/tuning";
+import { checkWeb } from "../web/tuning";
 
 /** In prod every credential the descriptors name must come from encrypted config. */
 const encryptedCredentials: StackCheck = (c, raw) => unencryptedCredentials(credentialPaths(raw.values), c.environment === "prod", raw.secretKeys);
 
 /** What web pods get from the data layer and, with Celery, the client module: one list for the pods and the check. */
 export function webClientEnv(c: StackConfig): EnvVar[] {
-  return [...databaseEnv(c.web.database), ...(c.celery ? clientEnv() : [])];
+  return [...databaseEnv(c.web.database, databaseEndpoint(c)), ...(c.celery ? clientEnv() : [])];
 }
 
 /** Every workload's `env` against the variables its component sets (each component's one list). */
@@ -41,8 +42,15 @@ export const envChecks: StackCheck = (c, raw) => {
 export const platformChecks: readonly StackCheck[] = [
   envChecks,
   (c) => checkWeb(c.web),
-  // Every client's connection pools must fit under max_connections: web's and every Celery pool's.
-  (c) => checkPostgres(c.postgres, [webConnectionDemand(c.web), ...celeryDbConnections(c)]),
+  // Every client's connection pools must fit under max_connections (or PgBouncer's max_client_conn when
+  // the pooler is on, and then Postgres' max_connections is the pooler's): web's and every Celery pool's.
+  (c) => {
+    const plan = stackPooler(c);
+    const own = checkPostgres(servedPostgres(c, plan), appConnectionDemand(c), "postgres", plan);
+    // A setting that does not fit already says why no pool fits either.
+    const memory = own.some((i) => i.path.startsWith("postgres.settings.") || i.path === "postgres.resources.limits.memory");
+    return [...own, ...(memory ? [] : checkPooler(c.postgres, plan))];
+  },
   (c) => checkRedis(c.redis.broker, "redis.broker", true),
   (c) => (c.redis.cache ? checkRedis(c.redis.cache, "redis.cache", false) : []),
   (c) => checkMeilisearch(c.meilisearch),
@@ -80,6 +88,10 @@ export function ineffectiveKeys(c: StackConfig, raw: RawStack): string[] {
     if (r && !persistent(r) && typed(raw.values, `redis.${which}.storage`)) {
       out.push(`redis.${which}.storage: has no effect: this instance keeps nothing on disk (appendonly no, no save points), so it gets no volume`);
     }
+  }
+  if (typed(raw.values, "postgres.maxConnections") && stackPooler(c).enabled) {
+    const plan = stackPooler(c);
+    out.push(`postgres.maxConnections: has no effect: PgBouncer is on (${plan.why}), so max_connections is ${plan.postgresMaxConnections.why}; postgres.pooler.poolSize sets the pool`);
   }
   if (c.playwright && c.playwright.shm.mode !== "memory" && typed(raw.values, "playwright.shm.size")) {
     out.push(`playwright.shm.size: has no effect: shm.mode is ${c.playwright.shm.mode}, so /dev/shm is not memory-backed`);

@@ -6,8 +6,11 @@ import type { StackConfig } from "../../config/schema";
 import { budgetAnnotations, budgetOf, budgetQuotaHard, BUDGET_QUOTA_NAME } from "../../model/budget";
 import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
+import { Pgbouncer } from "../pgbouncer";
+import { databaseEndpoint, servedPostgres, stackPooler } from "../pgbouncer/tuning";
 import { Redis } from "../redis";
-import { MEILISEARCH, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
+import { MEILISEARCH, PGBOUNCER, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
+import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
 import { Celery, clientMount, clientVolume } from "../celery";
 import { CELERY_NAME } from "../celery/descriptor";
 import { PLAYWRIGHT_URL_ENV } from "../celery/module";
@@ -15,7 +18,6 @@ import { ExtraService } from "../extras";
 import { AppImage } from "../image";
 import { PlaywrightService } from "../playwright";
 import { webClientEnv } from "./checks";
-import { standardLabels } from "../shared/labels";
 import { WebService } from "../web";
 
 export interface PlatformArgs {
@@ -28,6 +30,8 @@ export class Platform extends pulumi.ComponentResource {
   readonly image: AppImage;
   readonly web: WebService;
   readonly postgres: Postgres;
+  /** PgBouncer in front of Postgres, when postgres.pooler is on. */
+  readonly pgbouncer?: Pgbouncer;
   readonly redis: { readonly broker: Redis; readonly cache?: Redis };
   readonly meilisearch: Meilisearch;
   readonly celery?: Celery;
@@ -84,7 +88,7 @@ export class Platform extends pulumi.ComponentResource {
     }
     if (c.celery) {
       const workerEnv = this.playwright ? [{ name: PLAYWRIGHT_URL_ENV, value: this.playwright.connectUrl }] : [];
-      this.celery = new Celery(CELERY_NAME, { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, dependsOn: ready }, { parent: this });
+      this.celery = new Celery(CELERY_NAME, { namespace: ns, config: c.celery, image: this.image.worker, workerEnv, databaseAt: databaseEndpoint(c), dependsOn: ready }, { parent: this });
     }
     // Web reaches Postgres with the pool sizes max_connections was checked against. It sends tasks, so it
     // also loads the same Celery settings module and knows the broker password.
@@ -105,7 +109,37 @@ export class Platform extends pulumi.ComponentResource {
 
     // Data layer: names from shared/endpoints.ts, so the app's components find the Services and Secrets.
     const data = { namespace: ns, dependsOn: [namespace] };
-    this.postgres = new Postgres(POSTGRES.name, { ...data, config: c.postgres, image: c.images.postgres, secretName: POSTGRES.secret }, { parent: this });
+    // With the pooler on, the app reaches Postgres only through PgBouncer, and max_connections is the pooler's.
+    const pooler = stackPooler(c);
+    const pgbouncerSelector = selectorLabels("pgbouncer", PGBOUNCER.name);
+    this.postgres = new Postgres(
+      POSTGRES.name,
+      {
+        ...data,
+        config: servedPostgres(c, pooler),
+        image: c.images.postgres,
+        secretName: POSTGRES.secret,
+        clients: pooler.enabled ? [pgbouncerSelector] : [APP_CLIENT_LABEL],
+        userlist: pooler.enabled,
+      },
+      { parent: this },
+    );
+    if (pooler.enabled) {
+      this.pgbouncer = new Pgbouncer(
+        PGBOUNCER.name,
+        {
+          ...data,
+          config: c.postgres.pooler,
+          plan: pooler,
+          database: c.postgres.database,
+          user: c.postgres.username,
+          image: c.images.pgbouncer,
+          secretName: POSTGRES.secret,
+          dependsOn: [namespace, this.postgres.secret],
+        },
+        { parent: this },
+      );
+    }
     const redis = (which: "broker" | "cache", config: StackConfig["redis"]["broker"]) =>
       new Redis(
         REDIS[which].name,

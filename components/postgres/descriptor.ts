@@ -4,10 +4,11 @@ import { COMPONENT } from "../../model/annotations";
 import type { ComponentDescriptor } from "../descriptor";
 import { POSTGRES as ENDPOINT } from "../shared/endpoints";
 import { postgresLimitFor, postgresUsage } from "./tuning";
+import { servedPostgres } from "../pgbouncer/tuning";
 
 export const POSTGRES: ComponentDescriptor<PostgresConfig> = {
   kind: COMPONENT.postgres,
-  workloads: (c) => [{ name: ENDPOINT.name, configKey: "postgres", config: c.postgres }],
+  workloads: (c) => [{ name: ENDPOINT.name, configKey: "postgres", config: servedPostgres(c) }],
   credentials: () => ["postgres.password"],
   headline: ["shared_buffers", "effective_cache_size", "work_mem", "max_connections"],
   reliedOn: ["shared_buffers", "effective_cache_size", "work_mem", "maintenance_work_mem"],

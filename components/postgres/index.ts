@@ -4,8 +4,9 @@ import * as k8s from "@pulumi/kubernetes";
 import { formatMemory } from "../../model/quantity";
 import type { PostgresConfig } from "../../config/schema/postgres";
 import { seconds } from "../../model/units";
-import { POSTGRES } from "../shared/endpoints";
-import { APP_CLIENT_LABEL } from "../shared/labels";
+import { PGBOUNCER, POSTGRES } from "../shared/endpoints";
+import { APP_CLIENT_LABEL, type Labels } from "../shared/labels";
+import { userlistLine } from "../pgbouncer/tuning";
 import { TUNING_KEY } from "../../model/annotations";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
@@ -28,6 +29,13 @@ export interface PostgresArgs {
   readonly uid?: number;
   /** Name of the credentials Secret (keys username, password, database). @default POSTGRES.secret */
   readonly secretName?: string;
+  /**
+   * Pods that may connect: the app's, or only PgBouncer's when the pooler is on (so no client bypasses the
+   * pooler and outgrows max_connections). @default [APP_CLIENT_LABEL]
+   */
+  readonly clients?: readonly Labels[];
+  /** Add `userlist.txt` (PgBouncer's auth_file) to the Secret. @default false */
+  readonly userlist?: boolean;
   /** The stack-config path of this workload, written on it for the tools. @default "postgres" */
   readonly configKey?: string;
   /** Resources that must exist first (the Namespace). @default [] */
@@ -51,10 +59,11 @@ export class Postgres extends pulumi.ComponentResource {
   readonly host: string;
   readonly port: number = POSTGRES.port;
   readonly secretName: string;
+  readonly secret: k8s.core.v1.Secret;
 
   constructor(name: string, args: PostgresArgs, opts?: pulumi.ComponentResourceOptions) {
     super("rightsize:data:Postgres", name, {}, opts);
-    const a = { uid: 999, secretName: POSTGRES.secret, dependsOn: [], configKey: "postgres", ...args };
+    const a = { uid: 999, secretName: POSTGRES.secret, dependsOn: [], configKey: "postgres", clients: [APP_CLIENT_LABEL], userlist: false, ...args };
     const c = a.config;
     const ns = a.namespace;
     const child = { parent: this, dependsOn: a.dependsOn };
@@ -82,7 +91,12 @@ export class Postgres extends pulumi.ComponentResource {
       {
         metadata: { name: a.secretName, namespace: ns, labels },
         type: "Opaque",
-        stringData: { [K.username]: c.username, [K.database]: c.database, [K.password]: pulumi.secret(c.password.reveal()) },
+        stringData: {
+          [K.username]: c.username,
+          [K.database]: c.database,
+          [K.password]: pulumi.secret(c.password.reveal()),
+          ...(a.userlist ? { [PGBOUNCER.userlistKey]: pulumi.secret(userlistLine(c.username, c.password.reveal())) } : {}),
+        },
       },
       child,
     );
@@ -152,8 +166,9 @@ export class Postgres extends pulumi.ComponentResource {
       { ...child, dependsOn: [...a.dependsOn, configMap, secret, this.service] },
     );
 
-    allowIngress(`${name}-allow`, { namespace: ns, labels, selector, ports: [POSTGRES.port], fromPods: [APP_CLIENT_LABEL] }, child);
+    allowIngress(`${name}-allow`, { namespace: ns, labels, selector, ports: [POSTGRES.port], fromPods: a.clients }, child);
 
+    this.secret = secret;
     this.registerOutputs({ host: this.host, port: this.port, secretName: this.secretName });
   }
 }

@@ -153,16 +153,34 @@ function explainCommitted(t: PostgresTuning): string {
   );
 }
 
-/** The connections every client may open, plus the superuser reserve, must fit max_connections. */
-export function checkConnections(p: PostgresConfig, demand: readonly ConnectionDemand[], key = "postgres"): ConfigIssue[] {
+/** PgBouncer in front, as Postgres' checks see it (components/pgbouncer/tuning.ts PoolerPlan). */
+export interface PoolerFront {
+  readonly enabled: boolean;
+  readonly maxClientConn: { readonly value: number };
+}
+
+/** What to do when the demand does not fit a server without a pooler. */
+const ENABLE_POOLER = "or put PgBouncer in front: set postgres.pooler.enabled to auto or true";
+
+/**
+ * The connections every client may open must fit: PgBouncer's max_client_conn when the pooler is on, else
+ * max_connections with the superuser reserve.
+ */
+export function checkConnections(p: PostgresConfig, demand: readonly ConnectionDemand[], key = "postgres", pooler?: PoolerFront): ConfigIssue[] {
   const total = demand.reduce((s, d) => s + d.connections, 0);
+  const explain = demand.map((d) => d.explain).join("; ");
+  if (pooler?.enabled) {
+    const max = pooler.maxClientConn.value;
+    if (total <= max) return [];
+    return [issue(`${key}.pooler.maxClientConn`, `the app can open ${total} connections (${explain}): more than PgBouncer's max_client_conn (raise it, or leave it unset to derive it from the demand)`, max)];
+  }
   const needed = total + SUPERUSER_RESERVED_CONNECTIONS;
   if (needed <= p.maxConnections) return [];
   return [
     issue(
       `${key}.maxConnections`,
-      `the app can open ${total} connections (${demand.map((d) => d.explain).join("; ")}) and ${SUPERUSER_RESERVED_CONNECTIONS} are reserved for superusers: ` +
-        `${needed} is more than max_connections (raise ${key}.maxConnections, or lower the pool sizes)`,
+      `the app can open ${total} connections (${explain}) and ${SUPERUSER_RESERVED_CONNECTIONS} are reserved for superusers: ` +
+        `${needed} is more than max_connections (raise ${key}.maxConnections, or lower the pool sizes, ${ENABLE_POOLER})`,
       p.maxConnections,
     ),
   ];
@@ -171,7 +189,7 @@ export function checkConnections(p: PostgresConfig, demand: readonly ConnectionD
 const MEMORY_OVERRIDES = ["shared_buffers", "work_mem", "maintenance_work_mem", "effective_cache_size", "wal_buffers"] as const;
 
 /** Overrides that cannot fit the limit, and a default that leaves too little, each naming its key. */
-export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDemand[] = [], key = "postgres"): ConfigIssue[] {
+export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDemand[] = [], key = "postgres", pooler?: PoolerFront): ConfigIssue[] {
   const o = p.settings;
   const M = p.resources.limits.memory;
   const limit = formatMemory(M);
@@ -188,7 +206,9 @@ export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDema
     out.push(
       culprit
         ? issue(`${key}.settings.${culprit}`, what, pg(o[culprit]!))
-        : issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.maxConnections and the app's pool sizes, or ${key}.shmSize)`, limit),
+        : pooler?.enabled
+          ? issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.pooler.poolSize or ${key}.pooler.replicas, or ${key}.shmSize)`, limit)
+          : issue(`${key}.resources.limits.memory`, `${what} (raise the limit, or lower ${key}.maxConnections and the app's pool sizes, or ${key}.shmSize, ${ENABLE_POOLER})`, limit),
     );
   }
   const halfVolume = floorTo(p.storage.size / 2, MiB);
@@ -203,7 +223,7 @@ export function checkPostgres(p: PostgresConfig, demand: readonly ConnectionDema
     const got = k === "storage.size" ? formatMemory(p.storage.size) : pg(k === "settings.min_wal_size" ? o.min_wal_size! : o.max_wal_size!);
     out.push(issue(`${key}.${k}`, `gives min_wal_size ${pg(t.minWalSize)}, below the two 16MB WAL segments Postgres requires`, got));
   }
-  return [...out, ...checkConnections(p, demand, key)];
+  return [...out, ...checkConnections(p, demand, key, pooler)];
 }
 
 /** Why each memory setting is what it is, from the derivation's own numbers, for postgresql.conf's comment block. */

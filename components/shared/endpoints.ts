@@ -22,6 +22,9 @@ export const POSTGRES = {
   keys: { username: "username", password: "password", database: "database" },
 } as const;
 
+/** PgBouncer in front of Postgres (postgres.pooler); its port is PgBouncer's usual one. */
+export const PGBOUNCER = { name: "pgbouncer", port: 6432, userlistKey: "userlist.txt" } as const;
+
 /** Redis instances by role; the broker always exists, the cache is optional. */
 export const REDIS = {
   broker: { name: "redis-broker", port: 6379, secret: "redis-broker-credentials", passwordKey: "password" },

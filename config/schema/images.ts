@@ -59,6 +59,9 @@ export const imagesSchema = z
     postgres: pinnedImage().default("postgres:15.10-bookworm"),
     redis: pinnedImage().default("redis:7.0.15-bookworm"),
     meilisearch: pinnedImage().default("getmeili/meilisearch:v1.11.3"),
+    // PgBouncer 1.18, the version Debian 12 ships and the real tests run; the component runs its binary
+    // with the rendered pgbouncer.ini, not the image's env-driven entrypoint.
+    pgbouncer: pinnedImage().default("edoburu/pgbouncer:1.18.0"),
   })
   .superRefine((i, ctx) => {
     if (i.worker !== undefined && typeof i.app !== "string") {

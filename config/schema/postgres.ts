@@ -3,7 +3,7 @@ import { parsePgMemory, PG_MEMORY_HELP } from "../../model/native-units";
 import type { Bytes } from "../../model/units";
 import { DEFAULT_BACKEND_MEMORY } from "../../model/postgres-memory";
 import { formatMemory } from "../../model/quantity";
-import { resources, secondsField, secretString, size, unitMemory, volumeShape } from "./common";
+import { MAX_REPLICAS, resources, secondsField, secretString, size, unitMemory, volumeShape } from "./common";
 
 /** A memory setting in Postgres' own notation ("384MB"), as bytes. */
 const pgMemory = () =>
@@ -53,6 +53,43 @@ export const postgresSettingsSchema = z
   .prefault({});
 export type PostgresOverrides = z.output<typeof postgresSettingsSchema>;
 
+/**
+ * `postgres.pooler`: PgBouncer in transaction pooling between the app and Postgres
+ * (components/pgbouncer/tuning.ts derives its numbers; README "PgBouncer").
+ */
+/** One of a few values, with a message that says why (zod's own names only the values). */
+const oneOf = <T extends string | boolean>(values: readonly T[], message: string) =>
+  z.unknown().transform((v, ctx): T => {
+    if (values.includes(v as T)) return v as T;
+    ctx.addIssue({ code: "custom", message, input: v });
+    return z.NEVER;
+  });
+export const poolerSchema = z
+  .strictObject({
+    /**
+     * auto: on when the app's connection demand + the superuser reserve does not fit what the memory
+     * limit holds at work_mem 4MB; true / false force it.
+     */
+    enabled: oneOf(["auto", true, false] as const, 'must be "auto", true or false').default("auto"),
+    /**
+     * transaction only: session pooling holds a server connection for each client's whole session, so it
+     * serves no more clients than Postgres admits, which is the problem the pooler is for.
+     */
+    poolMode: oneOf(["transaction"] as const, 'must be "transaction" (session pooling would not serve more clients than servers)').default("transaction"),
+    /** PgBouncer pods; each may open its share of the server connections (the rollout's surge pod counted). */
+    replicas: z.number().int().min(1).max(MAX_REPLICAS).default(1),
+    // Single-threaded and small: a few kB a connection (pkt_buf 4096 + state), so 64Mi holds thousands.
+    resources: resources({ requests: { cpu: "50m", memory: "32Mi" }, limits: { cpu: "500m", memory: "64Mi" } }),
+    /** max_client_conn per pod; default: the app's demand + 10% (at least 10). */
+    maxClientConn: z.number().int().min(1).max(100000).optional(),
+    /** default_pool_size per pod; default: what the memory holds at work_mem 4MB, shared by the pods. */
+    poolSize: z.number().int().min(1).max(10000).optional(),
+    /** server_idle_timeout: a server connection idle this long is closed (its backend's memory returned). */
+    serverIdleTimeout: secondsField(10, 86400).prefault(600),
+  })
+  .prefault({});
+export type PoolerConfig = z.output<typeof poolerSchema>;
+
 /** `postgres`: one PostgreSQL 15 server (StatefulSet of 1); 1.5 GiB / 2 CPU by default (a small platform's size). */
 export const postgresSchema = z
   .strictObject({
@@ -82,6 +119,7 @@ export const postgresSchema = z
     username: identifier("app"),
     password: secretString(16),
     settings: postgresSettingsSchema,
+    pooler: poolerSchema,
     probes: z
       .strictObject({
         /** Longest start, crash recovery included, before the startup probe gives up. */

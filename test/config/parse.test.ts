@@ -55,8 +55,8 @@ describe("stack config", () => {
     ["a port below 1024", "web.port", 80, ["web.port: must be at least 1024 (got 80)"]],
     ["too many workers for the memory", "web.gunicorn.workers", 4, [
       "web.gunicorn.workers: 4 x 200Mi per worker + 64Mi master = 864Mi does not fit limits.memory 512Mi; at most 2 fit (got 4)",
-      // 4 workers' pools also outgrow the default 80 connections.
-      "postgres.maxConnections: the app can open 80 connections (web: (1 pods + 1 surge) x 4 gunicorn workers x (5 pool + 5 overflow) = 80) and 3 are reserved for superusers: 83 is more than max_connections (raise postgres.maxConnections, or lower the pool sizes) (got 80)",
+      // 4 workers' pools (80 connections) no longer outgrow max_connections: PgBouncer (on under auto) takes
+      // them, and its max_client_conn follows the demand.
     ]],
     ["a missing budget", "nodeBudget", undefined, ["nodeBudget: is required"]],
     // Milli-bytes, a slip for Mi: named on the key typed, not as a request above a limit of 1.

@@ -58,7 +58,7 @@ describe("the seeds' flaws, killed in a real memory cgroup", () => {
     const conf = w.file("redis-broker-config", "redis.conf");
     expect(conf).toMatch(/^maxmemory 204mb$/m);
     const ours = await redisLoad(harness(), w);
-    // 003's numbers, bypassing the maxmemory check: 384mb, allkeys-lru, AOF.
+    // The seed's numbers, bypassing the maxmemory check: 384mb, allkeys-lru, AOF.
     const seedConf = conf.replace(/^maxmemory .*$/m, "maxmemory 384mb").replace(/^maxmemory-policy .*$/m, "maxmemory-policy allkeys-lru");
     const seed = await redisLoad(harness(), w, { conf: seedConf });
     expectKillAndSurvival(seed, ours);
@@ -68,11 +68,13 @@ describe("the seeds' flaws, killed in a real memory cgroup", () => {
     const ws = renderEdited("dev", (v) => {
       v.postgres.resources.limits.memory = "1536Mi";
       v.postgres.maxConnections = 80;
+      // The app straight at Postgres, as 003 ran it: the derivation without PgBouncer (auto would turn it on here).
+      v.postgres.pooler = { enabled: false };
     });
     const w = workload(ws, "postgres");
     const conf = w.file("postgres-config", "postgresql.conf");
     const ours = await postgresLoad(harness(), w);
-    // 003's work_mem at 100 connections, bypassing the committed-memory check.
+    // The seed's work_mem at 100 connections, bypassing the committed-memory check.
     const seedConf = conf.replace(/^work_mem = .*$/m, "work_mem = 32MB").replace(/^max_connections = .*$/m, "max_connections = 103");
     const seed = await postgresLoad(harness(), w, { conf: seedConf, clients: 100 });
     expectKillAndSurvival(seed, ours);
@@ -87,7 +89,7 @@ describe("the seeds' flaws, killed in a real memory cgroup", () => {
     expect(w.tuning).toMatchObject({ NODE_OPTIONS: "--max-old-space-size=614", CONCURRENT: 4, shm_bytes: 0 });
     const ours = await browserLoad(harness(), w);
     expect(ours.measured.pages_answered).toBe(4);
-    // 003's numbers, bypassing the config check that counts a memory-backed /dev/shm inside the limit.
+    // The seed's numbers, bypassing the config check that counts a memory-backed /dev/shm inside the limit.
     const seed = await heapShmLoad(harness(), w, { heapMiB: 2048, shmBytes: 2048 * MiB });
     expectKillAndSurvival(seed, ours);
   });

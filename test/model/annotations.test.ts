@@ -15,7 +15,7 @@ describe("annotation names", () => {
     });
     expect(CONFIG_HASH_ANNOTATION).toBe("rightsize.io/config-sha256");
     expect(TUNING_KEY).toEqual({ celeryParentMemory: "rightsize_parent_memory", postgresBackendMemory: "rightsize_backend_memory", postgresShm: "rightsize_shm_bytes" });
-    expect(Object.values(COMPONENT)).toEqual(["web", "postgres", "redis", "meilisearch", "playwright", "celery-worker", "celery-beat", "extra"]);
+    expect(Object.values(COMPONENT)).toEqual(["web", "postgres", "pgbouncer", "redis", "meilisearch", "playwright", "celery-worker", "celery-beat", "extra"]);
   });
 
   it("gives every component kind a distinct DNS-label name", () => {

@@ -17,7 +17,7 @@ describe("rightsize-enforce-postgres-memory-fit", () => {
   it("rejects work_mem 32MB at 100 connections in 1536Mi, counting each backend's own memory", async () => {
     expect(await messages(pg({ ...PG_TUNING, work_mem: "32MB", max_connections: 100 }), only)).toEqual([
       "StatefulSet postgres: container postgres: shared_buffers 384Mi + /dev/shm 128Mi + 3 x maintenance_work_mem 96Mi + (100 connections + 8 worker processes) x " +
-        "(backend 3Mi + 4 x work_mem 32Mi) = 14948Mi exceeds the memory limit 1536Mi; with every connection busy the kernel kills a backend and Postgres resets them all",
+        "(backend 3Mi + 4 x work_mem 32Mi) = 14948Mi exceeds the memory limit 1536Mi; with every connection busy the kernel kills a backend and Postgres resets them all (PgBouncer in front, postgres.pooler, lets fewer server connections serve the app)",
     ]);
   });
 

@@ -107,7 +107,8 @@ const CASES: Case[] = [
   { what: "the seed's 2 GiB heap + 2 GiB shm in 3 GiB", edits: [at("playwright.resources.limits.memory", "3Gi"), at("playwright.nodeHeap", "2Gi"), at("playwright.shm", { mode: "memory", size: "2Gi" })], key: "playwright.nodeHeap", shows: '"2Gi"' },
   setAt("shared_buffers above the limit", "postgres.settings.shared_buffers", "2GB", '"2GB"'),
   setAt("the seed's work_mem 32MB at 100 connections", "postgres.settings.work_mem", "32MB", '"32MB"'),
-  setAt("too few connections for the pools", "postgres.maxConnections", 20, "20"),
+  // With the pooler on (dev's auto) max_connections is the pooler's; the app straight at Postgres is checked here.
+  { what: "too few connections for the pools", edits: [at("postgres.pooler.enabled", false), at("postgres.maxConnections", 20)], key: "postgres.maxConnections", shows: "20" },
   setAt("an image tagged latest", "images.app", "registry.example.com/app:latest", '"registry.example.com/app:latest"'),
   setAt("an image with no tag", "images.app", "registry.example.com/app", '"registry.example.com/app"'),
   setAt("a privileged port", "web.port", 80, "80"),

@@ -18,6 +18,12 @@ const MiB = 1024 ** 2;
 const prodYaml = readFileSync(join(ROOT, "Pulumi.prod.yaml"), "utf8");
 
 const devYaml = readFileSync(join(ROOT, "Pulumi.dev.yaml"), "utf8");
+/** prod as it ran before PgBouncer: the app straight at Postgres with 240 connections. */
+const unpooled = (y: string) => {
+  const out = y.replace("    pooler:\n      replicas: 2\n", "    maxConnections: 240\n    pooler:\n      enabled: false\n");
+  if (out === y) throw new Error("Pulumi.prod.yaml has no postgres.pooler block to edit");
+  return out;
+};
 
 /** A folder holding prod's (or dev's) stack file with another namespace (and the same everything else). */
 const prodIn = (namespace: string, edit: (y: string) => string = (y) => y, stack: "prod" | "dev" = "prod"): string =>
@@ -170,10 +176,26 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(beat.proposed.limits.memoryBytes).toBe(128 * MiB);
   });
 
-  it("Postgres: a smaller limit that cannot hold every connection busy is kept, with the validation's reason", () => {
+  it("Postgres behind PgBouncer: a smaller limit passes, and max_connections follows what it holds", () => {
     const pg = w(prod, "postgres");
-    // 2200Mi + 15% = 2530Mi -> 2560Mi, but prod's 240 connections, each with its own memory + 4 x work_mem
-    // (the per-backend cost measured in a memory cgroup, README "Proof in the real limit"), do not fit it: the config check rejects the proposal and 4Gi stays.
+    // 2200Mi + 15% = 2530Mi -> 2560Mi. The app's 233 connections go through PgBouncer, so the server admits
+    // what 2560Mi holds at work_mem 4MB (the pooler): the config check accepts the smaller box.
+    expect(pg.memory.action).toBe("set");
+    expect(pg.proposed.limits.memoryBytes).toBe(2560 * MiB);
+    const mc = pg.tuning.find((t) => t.key === "max_connections")!;
+    expect(mc.before).toBe(105);
+    expect(mc.after as number).toBeLessThan(105);
+    const after = prod.proposed!.workloads.find((x) => x.name === "postgres")!.tuning;
+    expect(after.max_connections).toBe(mc.after);
+  });
+
+  it("Postgres with the app straight at it: a smaller limit that cannot hold every connection busy is kept, with the validation's reason", () => {
+    const dir = prodIn("rightsize", unpooled);
+    const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--json"], dir);
+    expect(r.code, r.stderr).toBe(0);
+    const pg = w(JSON.parse(r.stdout) as Rec, "postgres");
+    // prod's 240 connections, each with its own memory + 4 x work_mem (the per-backend cost measured in a memory cgroup, README "Proof in the real limit"), do not fit
+    // 2560Mi: the config check rejects the proposal and 4Gi stays.
     expect(pg.proposed).toEqual(pg.current);
     expect(pg.memory.action).toBe("keep");
     expect(pg.memory.reason).toContain("(240 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 1MB) = 2984MB does not fit limits.memory 2560Mi");
@@ -337,7 +359,8 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
   });
 
   it("a proposal the config validation rejects keeps that workload's values with the reason; the rest is planned (markdown)", () => {
-    const dir = prodIn("rightsize-small");
+    // The app straight at Postgres (the pooler would accept the smaller box): its 240 connections reject it.
+    const dir = prodIn("rightsize-small", unpooled);
     const r = runTool("recommend", ["prod", "--prometheus", prom.url, "--markdown"], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("### rightsize recommend: `prod` (no mandatory violation");
@@ -382,9 +405,9 @@ describe.skipIf(skip)("npm run recommend against a real Prometheus", () => {
     expect(tuning("web").workers).toBe(3);
     expect(tuning("celery-worker-default").worker_concurrency).toBe(4);
     expect(tuning("playwright").CONCURRENT).toBe(4);
-    // Postgres' box proposal (2560Mi) fails the committed-memory rule at 240 connections, each backend's own
-    // memory counted: its limit, and so its tuning, stays.
-    expect(tuning("postgres").shared_buffers).toBe("1GB");
+    // Behind PgBouncer, Postgres' box proposal (2560Mi) passes: shared_buffers follows the limit, and the
+    // server's connections follow what it holds.
+    expect(tuning("postgres").shared_buffers).toBe("640MB");
     // Converges: the same data again proposes no change (the OOM raises start from the limit at the kill).
     const again = runTool("recommend", ["prod", "--prometheus", prom.url, "--json"], dir);
     expect(again.code).toBe(0);

@@ -43,7 +43,7 @@ describe("plan: the app layer on the shipped stacks", () => {
   it("dev runs every service, extras included, and fits with room for a rolling update", () => {
     const p = plans.dev!;
     expect(p.workloads.map((w) => w.name).sort()).toEqual(
-      ["celery-beat", "celery-worker-default", "firecrawl-api", "firecrawl-worker", "flower", "frontend", "mailpit", "meilisearch", "playwright", "postgres", "redis-broker", "web"].sort(),
+      ["celery-beat", "celery-worker-default", "firecrawl-api", "firecrawl-worker", "flower", "frontend", "mailpit", "meilisearch", "pgbouncer", "playwright", "postgres", "redis-broker", "web"].sort(),
     );
     expect(p.packing.fits).toBe(true);
     // Every service, data layer included, fits the one node even at a rollout's peak.

@@ -24,7 +24,11 @@ describe("plan shows the data layer's tuning", () => {
     const p = JSON.parse(JSON.stringify((await planner.plan("dev")).plan));
     const w = (name: string): PlanWorkload => p.workloads.find((x: PlanWorkload) => x.name === name);
     expect(w("postgres").kind).toBe("StatefulSet");
-    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "512MB", effective_cache_size: "1536MB", work_mem: "2592kB", max_connections: 70, jit: "off" });
+    expect(w("postgres").tuning).toMatchObject({ shared_buffers: "512MB", effective_cache_size: "1536MB", work_mem: "4178kB", max_connections: 45, jit: "off" });
+    // The app's 64 connections do not fit 2Gi at work_mem 4MB, so PgBouncer takes them: 2 pods at a
+    // rollout's peak x 21 server connections + 3 superuser = max_connections 45.
+    expect(w("pgbouncer").kind).toBe("Deployment");
+    expect(w("pgbouncer").tuning).toMatchObject({ pool_mode: "transaction", max_client_conn: 74, default_pool_size: 19, reserve_pool_size: 2, max_db_connections: 21 });
     // dev's broker has the default 512Mi memory limit and AOF, so the default broker's settings.
     expect(w("redis-broker").tuning).toEqual(DEFAULT_BROKER_TUNING);
     expect(w("meilisearch").tuning).toMatchObject({ MEILI_MAX_INDEXING_MEMORY: 536870912, MEILI_MAX_INDEXING_THREADS: 1, MEILI_ENV: "development" });

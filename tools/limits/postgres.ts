@@ -3,17 +3,30 @@
 // reserve, which is at least what the app's pools can open) busy at once with a query that hashes, joins,
 // aggregates and sorts (each holding work_mem, hashes 2 x), while a superuser connection runs CHECKPOINT
 // and VACUUM ANALYZE in a loop. Healthy: pgbench loses no transaction, the postmaster never restarts its
-// backends (crash recovery), and it answers at the end. The anonymous memory of the group at its peak,
+// backends (crash recovery), and it answers at the end. With PgBouncer rendered, max_client_conn clients go
+// through as many PgBouncer processes as a rollout's peak runs (./pgbouncer.ts), so the busy backends are
+// every server connection the poolers may open. The anonymous memory of the group at its peak,
 // less what the idle server held, divided by the busy backends, is the measured per-backend cost.
 import { chownSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Harness, sleep, stopwatch } from "./harness";
 import { run, runAsync, start, stop, TOOLS, waitFor } from "./software";
 import { base, type RenderedWorkload, type WorkloadReport } from "./workload";
+import { type Poolers, startPoolers } from "./pgbouncer";
 
 /** The test query mix: a hash join, a hash aggregate that spills, and a full sort, in one plan. */
 export const PG_QUERY = "SELECT t.k, count(*), max(u.w) FROM t JOIN u ON u.id = t.id GROUP BY t.k, t.v ORDER BY 3 DESC OFFSET 99990;";
 const ROWS = 100_000;
+const QUERY_MIX = `a hash join + hash aggregate + sort over ${ROWS} rows (pgbench), shared_buffers prewarmed full, CHECKPOINT and VACUUM ANALYZE in a loop`;
+
+/** The rendered pgbouncer.ini, when the stack has the pooler on. */
+function renderedPooler(w: RenderedWorkload): string | undefined {
+  try {
+    return w.file("pgbouncer-config", "pgbouncer.ini");
+  } catch {
+    return undefined;
+  }
+}
 
 export interface PostgresLoadOptions {
   readonly seconds?: number;
@@ -49,7 +62,10 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
   const conf = opts.conf ?? w.file("postgres-config", "postgresql.conf");
   const maxConnections = Number(confValue(conf, "max_connections") ?? 100);
   const reserved = Number(confValue(conf, "superuser_reserved_connections") ?? 3);
-  const clients = opts.clients ?? maxConnections - reserved;
+  // With PgBouncer rendered (and no seed's conf in place), the clients go through it: max_client_conn of them.
+  const poolerIni = opts.conf === undefined ? renderedPooler(w) : undefined;
+  const maxClientConn = poolerIni ? Number(/^max_client_conn\s*=\s*(\d+)/m.exec(poolerIni)?.[1] ?? 0) : 0;
+  const clients = opts.clients ?? (poolerIni ? maxClientConn : maxConnections - reserved);
   const sharedBuffers = pgBytes(confValue(conf, "shared_buffers") ?? "128MB");
   const dir = h.scratch(w.name);
   const data = join(dir, "data");
@@ -72,6 +88,10 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
   await waitFor(() => `postgres to accept connections (${server.output().slice(-1000)})`, 60, () => (psql("SELECT 1").stdout.trim() === "1" ? true : undefined));
   const clock = stopwatch();
   const problems: string[] = [];
+  let poolers: Poolers | undefined;
+  if (poolerIni) poolers = await startPoolers(poolerIni, dir, { socketDir: sock, port: Number(confValue(conf, "port") ?? 5432) }, maxConnections - reserved, asPostgres);
+  // Busy backends: every server connection the poolers may open, or every client without them.
+  const backends = poolers ? Math.min(poolers.servers, clients) : clients;
   const fillRows = Math.ceil(sharedBuffers / 8192) * 7;
   const setup = psql(
     `CREATE EXTENSION pg_prewarm; ` +
@@ -90,9 +110,15 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
   let peakAnon = idleAnon;
   let maintenance = 0;
   let pgbench = { code: -1, stdout: "", stderr: "" };
+  let processed = 0;
   if (problems.length === 0) {
-    const bench = start(TOOLS.pgbench.bin, ["-h", sock, "-U", "postgres", "-n", "-c", String(clients), "-j", "2", "-T", String(seconds), "-f", script, "postgres"]);
-    const done = new Promise<void>((r) => bench.proc.once("exit", () => r()));
+    // One pgbench per pooler (clients shared out), or one straight at the socket.
+    const targets = poolers ? poolers.ports.map((p) => ["-h", "127.0.0.1", "-p", String(p)]) : [["-h", sock]];
+    const benches = targets.map((t, i) => {
+      const n = Math.floor(clients / targets.length) + (i < clients % targets.length ? 1 : 0);
+      return { n, s: start(TOOLS.pgbench.bin, [...t, "-U", "postgres", "-n", "-c", String(n), "-j", "2", "-T", String(seconds), "-f", script, "postgres"]) };
+    });
+    const done = Promise.all(benches.map((b) => new Promise<void>((r) => (b.s.proc.exitCode !== null ? r() : b.s.proc.once("exit", () => r()))))).then(() => undefined);
     let finished = false;
     void done.then(() => (finished = true));
     const sampler = setInterval(() => {
@@ -109,12 +135,16 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
       await Promise.race([done, sleep(3000)]);
     }
     clearInterval(sampler);
-    pgbench = { code: bench.proc.exitCode ?? -1, stdout: bench.output(), stderr: "" };
-    const failed = /number of failed transactions: (\d+)/.exec(pgbench.stdout);
-    const processed = /number of transactions actually processed: (\d+)/.exec(pgbench.stdout);
+    const sum = (re: RegExp) => benches.reduce((s, b) => s + Number(re.exec(b.s.output())?.[1] ?? 0), 0);
+    const worst = benches.find((b) => b.s.proc.exitCode !== 0);
+    pgbench = { code: worst ? (worst.s.proc.exitCode ?? -1) : 0, stdout: benches.map((b) => b.s.output()).join("\n"), stderr: "" };
+    const failed = sum(/number of failed transactions: (\d+)/);
+    processed = sum(/number of transactions actually processed: (\d+)/);
     if (pgbench.code !== 0) problems.push(`pgbench exited ${pgbench.code}: ${pgbench.stdout.split("\n").filter((l) => /error|abort|FATAL|terminat/i.test(l)).slice(0, 3).join("; ")}`);
-    if (failed && Number(failed[1]) > 0) problems.push(`${failed[1]} transactions failed`);
-    if (!processed || Number(processed[1]) < clients) problems.push(`only ${processed?.[1] ?? 0} queries finished for ${clients} clients`);
+    if (failed > 0) problems.push(`${failed} transactions failed`);
+    if (processed < clients) problems.push(`only ${processed} queries finished for ${clients} clients`);
+    const poolerErrors = poolers?.errors() ?? [];
+    if (poolerErrors.length > 0) problems.push(`PgBouncer: ${poolerErrors.slice(0, 3).join("; ")}`);
   }
   const log = server.output();
   if (/terminating any other active server processes|was terminated by signal|database system was interrupted/.test(log)) {
@@ -124,20 +154,27 @@ export async function postgresLoad(h: Harness, w: RenderedWorkload, opts: Postgr
   if (!alive) problems.push(`postgres does not answer (${server.proc.signalCode ?? server.proc.exitCode ?? "no reply"})`);
   const secondsTaken = clock();
   const oomKills = g.oomKills();
+  await poolers?.stop();
   await stop(server, "SIGINT");
   await g.destroy();
-  const perBackend = Math.max(0, Math.round((peakAnon - idleAnon) / Math.max(1, clients)));
+  const perBackend = Math.max(0, Math.round((peakAnon - idleAnon) / Math.max(1, backends)));
   return {
     ...base(w),
-    settings: Object.fromEntries(["shared_buffers", "work_mem", "maintenance_work_mem", "max_connections"].map((k) => [k, confValue(conf, k) ?? ""])),
-    load: `${clients} connections busy at once for ${seconds} s with a hash join + hash aggregate + sort over ${ROWS} rows (pgbench), shared_buffers prewarmed full, CHECKPOINT and VACUUM ANALYZE in a loop`,
+    settings: {
+      ...Object.fromEntries(["shared_buffers", "work_mem", "maintenance_work_mem", "max_connections"].map((k) => [k, confValue(conf, k) ?? ""])),
+      ...(poolers ? { pgbouncer: poolers.settings } : {}),
+    },
+    load: poolers
+      ? `${clients} clients (max_client_conn) through ${poolers.settings.processes} PgBouncer processes (the rollout's peak pods, rendered pgbouncer.ini, transaction pooling) onto ${backends} busy server connections for ${seconds} s with ${QUERY_MIX}`
+      : `${clients} connections busy at once for ${seconds} s with ${QUERY_MIX}`,
     seconds: secondsTaken,
     oomKills,
     healthy: problems.length === 0,
     problems,
     measured: {
       clients,
-      transactions: Number(/number of transactions actually processed: (\d+)/.exec(pgbench.stdout)?.[1] ?? 0),
+      backends,
+      transactions: processed,
       checkpoints: maintenance,
       anon_idle_bytes: idleAnon,
       anon_peak_bytes: peakAnon,

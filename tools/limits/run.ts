@@ -26,7 +26,9 @@ export interface Load {
  */
 export const LOADS: Record<ComponentKind, Load | string> = {
   [COMPONENT.redis]: { tools: [TOOLS.redisServer, TOOLS.redisCli, TOOLS.redisBenchmark], run: (h, w) => redisLoad(h, w) },
-  [COMPONENT.postgres]: { tools: [TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench], run: (h, w) => postgresLoad(h, w) },
+  // pgbouncer: the clients go through the rendered PgBouncer when the stack has one.
+  [COMPONENT.postgres]: { tools: [TOOLS.postgres, TOOLS.initdb, TOOLS.psql, TOOLS.pgbench, TOOLS.pgbouncer], run: (h, w) => postgresLoad(h, w) },
+  [COMPONENT.pgbouncer]: "loaded with Postgres: max_client_conn clients go through the rendered pgbouncer.ini into Postgres' memory group (PgBouncer holds a few kB a connection)",
   [COMPONENT.celeryWorker]: {
     tools: [TOOLS.python, TOOLS.redisServer, TOOLS.redisCli],
     pythonModules: { celery: "python3-celery", redis: "python3-redis" },

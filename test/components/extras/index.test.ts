@@ -43,7 +43,7 @@ describe("extras config", () => {
       "extras.w.probes.liveness.port: is required when the extra has no port",
     ]);
     expect(problems(withExtras({ "celery-worker-x": mailpit }))).toEqual([
-      "extras.celery-worker-x: the name is taken by a rightsize component (reserved: web, playwright, postgres, redis-broker, redis-cache, meilisearch, celery-beat, celery-config, celery-worker-*)",
+      "extras.celery-worker-x: the name is taken by a rightsize component (reserved: web, playwright, postgres, pgbouncer, redis-broker, redis-cache, meilisearch, celery-beat, celery-config, celery-worker-*)",
     ]);
   });
 

@@ -49,11 +49,12 @@ describe("the platform's data layer", () => {
     }
   });
 
-  it("connects web to Postgres from its Secret, with the pool sizes max_connections was checked against", () => {
+  it("connects web to Postgres from its Secret through PgBouncer (the baseline's demand does not fit 1.5Gi at work_mem 4MB), with the pool sizes max_client_conn was checked against", () => {
     const env = find(objects, "Deployment", "web").spec.template.spec.containers[0].env as { name: string; value?: string; valueFrom?: unknown }[];
     const byName = Object.fromEntries(env.map((e) => [e.name, e]));
     expect(byName.POSTGRES_PASSWORD!.valueFrom).toEqual({ secretKeyRef: { name: POSTGRES.secret, key: POSTGRES.keys.password } });
-    expect(byName.DATABASE_URL!.value).toBe("postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@postgres:5432/$(POSTGRES_DB)");
+    expect(byName.POSTGRES_HOST!.value).toBe("pgbouncer");
+    expect(byName.DATABASE_URL!.value).toBe("postgresql://$(POSTGRES_USER):$(POSTGRES_PASSWORD)@pgbouncer:6432/$(POSTGRES_DB)");
     expect(byName.RIGHTSIZE_DB_POOL_SIZE!.value).toBe("5");
     expect(byName.RIGHTSIZE_DB_MAX_OVERFLOW!.value).toBe("5");
   });

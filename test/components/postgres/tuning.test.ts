@@ -10,7 +10,7 @@ import {
 } from "../../../components/postgres/tuning";
 import { webConnectionDemand } from "../../../components/web/tuning";
 import { bytes, GiB, MiB } from "../../../model/units";
-import { baseValues, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
+import { baseValues, baseValues as stackBase, problems, PROD_SECRET_KEYS, set, valid } from "../../helpers/stack";
 
 /** The baseline with postgres' limits set (requests follow: memory = limit, cpu request 1). */
 function sized(memory: string, cpu: string, extra: Record<string, unknown> = {}) {
@@ -21,7 +21,7 @@ function sized(memory: string, cpu: string, extra: Record<string, unknown> = {})
 }
 
 describe("pgtune's web profile from the container's limits", () => {
-  it("003's 1.5 GiB / 2 CPU: shared_buffers 384MB, effective_cache_size 1152MB, work_mem what the busy backends leave (not 32MB)", () => {
+  it("the seed's 1.5 GiB / 2 CPU: shared_buffers 384MB, effective_cache_size 1152MB, work_mem what the busy backends leave (not 32MB)", () => {
     expect(postgresSettings(valid().postgres)).toEqual({
       max_connections: 80,
       superuser_reserved_connections: 3,
@@ -127,18 +127,20 @@ describe("pgtune's web profile from the container's limits", () => {
 });
 
 describe("postgres config checks", () => {
+  // These are the rules for a server the app reaches directly; the baseline's demand turns the pooler on.
+  const baseValues = () => set(stackBase(), "postgres.pooler.enabled", false);
   const cases: [string, string, unknown, string[]][] = [
     ["shared_buffers above the limit", "postgres.settings.shared_buffers", "2GB", [
       'postgres.settings.shared_buffers: 2GB is more than limits.memory 1536Mi (got "2GB")',
     ]],
-    ["003's work_mem 32MB", "postgres.settings.work_mem", "32MB", [
+    ["the seed's work_mem 32MB", "postgres.settings.work_mem", "32MB", [
       "postgres.settings.work_mem: shared_buffers 384MB + /dev/shm 128MB + 3 autovacuum workers x maintenance_work_mem 96MB + " +
         '(80 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 32MB) = 12328MB does not fit limits.memory 1536Mi (got "32MB")',
     ]],
     ["too many connections for the memory", "postgres.maxConnections", 200, [
       "postgres.resources.limits.memory: shared_buffers 384MB + /dev/shm 128MB + 3 autovacuum workers x maintenance_work_mem 96MB + " +
         "(200 connections + 8 worker processes) x (backend 3MB + 4 x work_mem 1MB) = 2256MB does not fit limits.memory 1536Mi " +
-        '(raise the limit, or lower postgres.maxConnections and the app\'s pool sizes, or postgres.shmSize) (got "1536Mi")',
+        '(raise the limit, or lower postgres.maxConnections and the app\'s pool sizes, or postgres.shmSize, or put PgBouncer in front: set postgres.pooler.enabled to auto or true) (got "1536Mi")',
     ]],
     ["a WAL that takes most of the volume", "postgres.settings.max_wal_size", "16GB", [
       'postgres.settings.max_wal_size: leaves less than half of storage.size 20Gi for data (at most 10GB) (got "16GB")',
@@ -166,7 +168,7 @@ describe("postgres config checks", () => {
   it("rejects a max_connections the web service's pools do not fit in", () => {
     expect(problems(set(baseValues(), "web.autoscaling", { maxReplicas: 5 }))).toEqual([
       "postgres.maxConnections: the app can open 120 connections (web: (5 pods + 1 surge) x 2 gunicorn workers x (5 pool + 5 overflow) = 120) " +
-        "and 3 are reserved for superusers: 123 is more than max_connections (raise postgres.maxConnections, or lower the pool sizes) (got 80)",
+        "and 3 are reserved for superusers: 123 is more than max_connections (raise postgres.maxConnections, or lower the pool sizes, or put PgBouncer in front: set postgres.pooler.enabled to auto or true) (got 80)",
     ]);
   });
 

@@ -12,6 +12,7 @@ describe("images schema", () => {
       postgres: "postgres:15.10-bookworm",
       redis: "redis:7.0.15-bookworm",
       meilisearch: "getmeili/meilisearch:v1.11.3",
+      pgbouncer: "edoburu/pgbouncer:1.18.0",
     });
     expect(DEFAULT_PLAYWRIGHT_IMAGE).toBe("ghcr.io/browserless/chromium:v2.38.2");
   });
@@ -75,6 +76,6 @@ describe("images schema", () => {
   });
 
   it("names the keys it knows", () => {
-    expect(problemsAt("images.foo", "x:1")).toEqual(["images.foo: unknown key (known keys: app, worker, playwright, postgres, redis, meilisearch)"]);
+    expect(problemsAt("images.foo", "x:1")).toEqual(["images.foo: unknown key (known keys: app, worker, playwright, postgres, redis, meilisearch, pgbouncer)"]);
   });
 });

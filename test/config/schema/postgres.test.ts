@@ -20,6 +20,14 @@ describe("postgres schema", () => {
       username: "app",
       password: "p".repeat(16),
       settings: {},
+      // PgBouncer: auto decides from the app's demand; small, one pod, transaction pooling.
+      pooler: {
+        enabled: "auto",
+        poolMode: "transaction",
+        replicas: 1,
+        resources: { requests: { cpu: 50, memory: 32 * Mi }, limits: { cpu: 500, memory: 64 * Mi } },
+        serverIdleTimeout: 600,
+      },
       probes: { startupTimeout: 600 },
     });
     // The request follows an edited limit: shared_buffers is sized from the limit.
@@ -91,5 +99,22 @@ describe("postgres.settings", () => {
 
   it("suggests the setting's spelling for a near miss", () => {
     expect(problemsAt("postgres.settings.sharedbuffers", "1GB")).toEqual(["postgres.settings.sharedbuffers: unknown key (did you mean shared_buffers?)"]);
+  });
+});
+
+describe("postgres.pooler schema", () => {
+  it("rejects what it cannot run, naming the key and the value", () => {
+    expect(problemsAt("postgres.pooler.enabled", "yes")).toEqual(['postgres.pooler.enabled: must be "auto", true or false (got "yes")']);
+    expect(problemsAt("postgres.pooler.poolMode", "session")).toEqual([
+      'postgres.pooler.poolMode: must be "transaction" (session pooling would not serve more clients than servers) (got "session")',
+    ]);
+    expect(problemsAt("postgres.pooler.replicas", 0)).toEqual(["postgres.pooler.replicas: must be at least 1 (got 0)"]);
+    expect(problemsAt("postgres.pooler.maxClientConn", 0)).toEqual(["postgres.pooler.maxClientConn: must be at least 1 (got 0)"]);
+    expect(problemsAt("postgres.pooler.serverIdleTimeout", 5)).toEqual(["postgres.pooler.serverIdleTimeout: must be at least 10 (got 5)"]);
+    expect(problemsAt("postgres.pooler.poolsize", 5)[0]).toMatch(/^postgres\.pooler\.poolsize: unknown key/);
+  });
+
+  it("accepts true, false and auto", () => {
+    for (const v of [true, false, "auto"]) expect(parsedAt("postgres.pooler.enabled", v).postgres.pooler.enabled).toBe(v);
   });
 });
