@@ -120,18 +120,22 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
     return [...new Set([...stuck, ...during])];
   }
 
+  /** The policy passes, the admission refuses nothing, every pod is bound, and a rollout of every Deployment leaves none Pending. */
+  async function expectBoundThroughRollout(k: Case): Promise<void> {
+    expect(k.planCode).toBe(0);
+    const placed = await deploy(k);
+    expect(placed.refused).toEqual([]);
+    expect(placed.pods.filter((p) => !p.node)).toEqual([]);
+    expect(await rollAll(k)).toEqual([]);
+  }
+
   const shipped = [
     ["dev", []],
     ["prod", ["--placeholder-secrets"]],
   ] as const;
   for (const [stack, extra] of shipped) {
     it(`shipped ${stack}: the policy passes and the scheduler binds every pod, through a rollout of every Deployment`, async () => {
-      const k = load(ROOT, stack, [...extra]);
-      expect(k.planCode).toBe(0);
-      const placed = await deploy(k);
-      expect(placed.refused).toEqual([]);
-      expect(placed.pods.filter((p) => !p.node)).toEqual([]);
-      expect(await rollAll(k)).toEqual([]);
+      await expectBoundThroughRollout(load(ROOT, stack, [...extra]));
     }, 900_000);
   }
 
@@ -139,12 +143,7 @@ describe.skipIf(why !== undefined).sequential("kube-scheduler against the budget
   const roomy = { memory: "64Gi" };
   it("dev whose one node's allocatable CPU is exactly the rollout peak: the policy passes, the scheduler binds every pod through the rollout", async () => {
     const v = variant(c.dir, "dev", "justfits", { ...roomy, nodes: 1, cpu: `${peakCpu + reservedCpu}m` });
-    const k = load(v.dir, v.stack);
-    expect(k.planCode).toBe(0);
-    const placed = await deploy(k);
-    expect(placed.refused).toEqual([]);
-    expect(placed.pods.filter((p) => !p.node)).toEqual([]);
-    expect(await rollAll(k)).toEqual([]);
+    await expectBoundThroughRollout(load(v.dir, v.stack));
   }, 900_000);
 
   // The budget's ResourceQuota carries the same allocatable total the node has, so the quota admission
