@@ -41,10 +41,15 @@ const CONF_DIR = "/etc/pgbouncer";
 const AUTH_DIR = "/etc/pgbouncer-auth";
 
 /**
- * SIGINT is PgBouncer's safe shutdown (PAUSE, then exit once every server connection is released: running
- * transactions finish); SIGTERM would drop them. The sleep first lets the Service stop sending new clients.
+ * SIGINT is PgBouncer 1.18's safe shutdown (PAUSE, then exit once every server connection is released:
+ * running transactions finish); SIGTERM is its immediate shutdown, which drops them. The kubelet sends
+ * SIGTERM as soon as the preStop hook returns, so the hook waits for PgBouncer to exit (within the grace
+ * period). The sleep first lets the Service stop sending new clients.
  */
 export const SHUTDOWN = { drainSeconds: 5, gracePeriodSeconds: 60 } as const;
+
+/** The preStop hook: drain, safe shutdown of PID 1 (PgBouncer), and wait until it has exited. */
+export const PRE_STOP = `sleep ${SHUTDOWN.drainSeconds}; kill -INT 1; while kill -0 1 2>/dev/null; do sleep 1; done`;
 
 export class Pgbouncer extends pulumi.ComponentResource {
   readonly settings: PgbouncerSettings;
@@ -116,7 +121,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
                 resources: containerResources(c.resources),
                 readinessProbe: toK8sProbe(readiness),
                 livenessProbe: toK8sProbe(liveness),
-                lifecycle: { preStop: { exec: { command: ["sh", "-c", `sleep ${SHUTDOWN.drainSeconds}; kill -INT 1`] } } },
+                lifecycle: { preStop: { exec: { command: ["sh", "-c", PRE_STOP] } } },
                 securityContext: containerSecurityContext(),
                 volumeMounts: [
                   { name: "config", mountPath: CONF_DIR, readOnly: true },

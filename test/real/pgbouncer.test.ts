@@ -1,7 +1,8 @@
 // The rendered pgbouncer.ini, run by Debian's PgBouncer 1.18 in front of Debian's PostgreSQL 15 (the dev
 // stack's postgresql.conf) on loopback: PgBouncer accepts the file, max_client_conn clients are connected
 // at once and each runs queries while Postgres sees at most max_db_connections of them, SCRAM works with
-// the Secret's userlist line, and transaction pooling breaks session SET as the README says.
+// the Secret's userlist line, transaction pooling breaks session SET as the README says, and the pod's
+// preStop hook lets a running transaction commit before the kubelet's SIGTERM.
 import { type ChildProcess, spawn } from "node:child_process";
 import { chownSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -195,6 +196,40 @@ describe.skipIf(skip)("PgBouncer 1.18 with the dev stack's pgbouncer.ini in fron
     } finally {
       a.close();
       b.close();
+    }
+  });
+
+  // Last: it stops this PgBouncer, as a pod's termination does.
+  it("drains on termination: the rendered preStop lets a running transaction commit before the kubelet's SIGTERM", async () => {
+    const d = r.get("Deployment", "pgbouncer");
+    const hook: string[] = d.spec.template.spec.containers[0].lifecycle.preStop.exec.command;
+    expect(hook.slice(0, 2)).toEqual(["sh", "-c"]);
+    // PID 1 in the pod is PgBouncer; here it is the pgbouncer process serving this port. The drain sleep is
+    // shortened: it only waits for the Service to stop routing, which this sandbox has no part of.
+    const pid = run("pgrep", ["-f", `^${TOOLS.pgbouncer.bin} .*pgbouncer-${port}\\.ini$`]).stdout.trim();
+    expect(pid, "the pgbouncer process").toMatch(/^\d+$/);
+    const script = hook[2]!.replace(/^sleep \d+;/, "sleep 1;").replace(/kill (-INT|-0) 1\b/g, `kill $1 ${pid}`);
+    expect(viaPooler("CREATE TABLE drained (x int)").code).toBe(0);
+    const s = new Session(port);
+    try {
+      await s.sql("BEGIN");
+      await s.sql("INSERT INTO drained VALUES (1)");
+      // One line, so psql sends COMMIT as soon as pg_sleep returns, while the hook is waiting.
+      const finishing = s.sql("SELECT pg_sleep(4); COMMIT");
+      await waitFor(() => "the transaction's pg_sleep to be running", 10, () =>
+        superuser(`SELECT count(*) FROM pg_stat_activity WHERE state = 'active' AND query LIKE 'SELECT pg_sleep(4)%'`).stdout.trim() === "1" ? true : undefined,
+      );
+      const preStop = start("sh", ["-c", script]);
+      const code = await new Promise<number | null>((res) => preStop.proc.once("exit", (c) => res(c)));
+      // The kubelet's SIGTERM once the hook returns: PgBouncer 1.18's immediate shutdown, if it still runs.
+      run("kill", ["-TERM", pid]);
+      expect(code, preStop.output()).toBe(0);
+      // A dropped connection would print "server closed the connection unexpectedly" here.
+      expect(await finishing).toBe("");
+      const rows = run(TOOLS.psql.bin, ["-h", sock, "-p", String(pgPort), "-U", "postgres", "-d", "app", "-At", "-X", "-c", "SELECT count(*) FROM drained"]);
+      expect(rows.stdout.trim()).toBe("1");
+    } finally {
+      s.close();
     }
   });
 });
