@@ -7,7 +7,7 @@ import type { PoolerConfig } from "../../config/schema/postgres";
 import { rollingUpdate } from "../../model/rollout";
 import { seconds } from "../../model/units";
 import { PGBOUNCER, POSTGRES } from "../shared/endpoints";
-import { APP_CLIENT_LABEL, type Labels } from "../shared/labels";
+import { APP_CLIENT_LABEL, type Labels, selectorLabels } from "../shared/labels";
 import { type Probe, toK8sProbe } from "../shared/probes";
 import { containerResources } from "../shared/resources";
 import { containerSecurityContext, writableDirs } from "../shared/security";
@@ -35,6 +35,10 @@ export interface PgbouncerArgs {
   /** Resources that must exist first (the Namespace, the Postgres Secret). @default [] */
   readonly dependsOn?: pulumi.Resource[];
 }
+
+/** The pods' `app.kubernetes.io/name`: with the name, their selector, which Postgres' allow rule admits. */
+const LABEL = "pgbouncer";
+export const pgbouncerSelector = (name: string): Labels => selectorLabels(LABEL, name);
 
 const CONF_DIR = "/etc/pgbouncer";
 // Not under CONF_DIR: a mount point inside a read-only volume cannot be created.
@@ -70,7 +74,7 @@ export class Pgbouncer extends pulumi.ComponentResource {
     this.host = name;
 
     this.settings = pgbouncerSettings(a.plan);
-    const w = workload({ name, namespace: ns, label: "pgbouncer", kind: DESCRIPTOR.kind, configKey: "postgres.pooler", tuning: this.settings });
+    const w = workload({ name, namespace: ns, label: LABEL, kind: DESCRIPTOR.kind, configKey: "postgres.pooler", tuning: this.settings });
     const { labels, selector } = w;
     this.selector = selector;
     const ini = renderPgbouncerIni(a.plan, this.settings, {

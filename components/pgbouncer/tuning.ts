@@ -62,13 +62,14 @@ export interface PoolerPlan {
 /** Whether the pooler is on, and its numbers. */
 export function poolerPlan(pg: PostgresConfig, demand: readonly ConnectionDemand[]): PoolerPlan {
   const p: PoolerConfig = pg.pooler;
-  const need = total(demand) + SUPERUSER_RESERVED_CONNECTIONS;
+  const clients = total(demand);
+  const need = clients + SUPERUSER_RESERVED_CONNECTIONS;
   const fit = connectionsAtPooledWorkMem(pg);
   const enabled = p.enabled === "auto" ? need > fit.value : p.enabled;
   const why =
     p.enabled !== "auto"
       ? `postgres.pooler.enabled is ${p.enabled}`
-      : `auto: the app's ${total(demand)} connections + ${SUPERUSER_RESERVED_CONNECTIONS} reserved = ${need} ${enabled ? "do not fit" : "fit"} ${fit.why}`;
+      : `auto: the app's ${clients} connections + ${SUPERUSER_RESERVED_CONNECTIONS} reserved = ${need} ${enabled ? "do not fit" : "fit"} ${fit.why}`;
   const peak = peakPods("one-at-a-time", p.replicas);
   const servers = fit.value - SUPERUSER_RESERVED_CONNECTIONS;
   // Every pod may hold its whole share at once, the rollout's surge pod included.
@@ -81,15 +82,14 @@ export function poolerPlan(pg: PostgresConfig, demand: readonly ConnectionDemand
     reserve = { value: reserveOf(p.poolSize), why: `10% of default_pool_size, at least 1` };
   } else {
     // No more servers than clients could use, and each pod's share of what the memory holds.
-    const cap = Math.min(share, total(demand));
+    const cap = Math.min(share, clients);
     reserve = { value: reserveOf(cap), why: `10% of the pod's server connections, at least 1: used after a client waited reserve_pool_timeout` };
     pool = {
       value: Math.max(0, cap - reserve.value),
-      why: `min((${fit.value} fit at work_mem 4MB - ${SUPERUSER_RESERVED_CONNECTIONS} superuser) / ${peak} pods at a rollout's peak = ${share}, the app's ${total(demand)}) - reserve ${reserve.value}`,
+      why: `min((${fit.value} fit at work_mem 4MB - ${SUPERUSER_RESERVED_CONNECTIONS} superuser) / ${peak} pods at a rollout's peak = ${share}, the app's ${clients}) - reserve ${reserve.value}`,
     };
   }
   const maxDb = pool.value + reserve.value;
-  const clients = total(demand);
   const headroom = Math.max(CLIENT_HEADROOM.least, Math.ceil(clients * CLIENT_HEADROOM.share));
   const maxClientConn: Derived<number> =
     p.maxClientConn !== undefined

@@ -89,9 +89,11 @@ export function ineffectiveKeys(c: StackConfig, raw: RawStack): string[] {
       out.push(`redis.${which}.storage: has no effect: this instance keeps nothing on disk (appendonly no, no save points), so it gets no volume`);
     }
   }
-  if (typed(raw.values, "postgres.maxConnections") && stackPooler(c).enabled) {
+  if (typed(raw.values, "postgres.maxConnections")) {
     const plan = stackPooler(c);
-    out.push(`postgres.maxConnections: has no effect: PgBouncer is on (${plan.why}), so max_connections is ${plan.postgresMaxConnections.why}; postgres.pooler.poolSize sets the pool`);
+    if (plan.enabled) {
+      out.push(`postgres.maxConnections: has no effect: PgBouncer is on (${plan.why}), so max_connections is ${plan.postgresMaxConnections.why}; postgres.pooler.poolSize sets the pool`);
+    }
   }
   if (c.playwright && c.playwright.shm.mode !== "memory" && typed(raw.values, "playwright.shm.size")) {
     out.push(`playwright.shm.size: has no effect: shm.mode is ${c.playwright.shm.mode}, so /dev/shm is not memory-backed`);

@@ -6,11 +6,11 @@ import type { StackConfig } from "../../config/schema";
 import { budgetAnnotations, budgetOf, budgetQuotaHard, BUDGET_QUOTA_NAME } from "../../model/budget";
 import { Meilisearch } from "../meilisearch";
 import { Postgres } from "../postgres";
-import { Pgbouncer } from "../pgbouncer";
+import { Pgbouncer, pgbouncerSelector } from "../pgbouncer";
 import { databaseEndpoint, servedPostgres, stackPooler } from "../pgbouncer/tuning";
 import { Redis } from "../redis";
 import { MEILISEARCH, PGBOUNCER, POSTGRES, REDIS, PLAYWRIGHT } from "../shared/endpoints";
-import { APP_CLIENT_LABEL, selectorLabels, standardLabels } from "../shared/labels";
+import { APP_CLIENT_LABEL, standardLabels } from "../shared/labels";
 import { Celery, clientMount, clientVolume } from "../celery";
 import { CELERY_NAME } from "../celery/descriptor";
 import { PLAYWRIGHT_URL_ENV } from "../celery/module";
@@ -111,7 +111,6 @@ export class Platform extends pulumi.ComponentResource {
     const data = { namespace: ns, dependsOn: [namespace] };
     // With the pooler on, the app reaches Postgres only through PgBouncer, and max_connections is the pooler's.
     const pooler = stackPooler(c);
-    const pgbouncerSelector = selectorLabels("pgbouncer", PGBOUNCER.name);
     this.postgres = new Postgres(
       POSTGRES.name,
       {
@@ -119,7 +118,7 @@ export class Platform extends pulumi.ComponentResource {
         config: servedPostgres(c, pooler),
         image: c.images.postgres,
         secretName: POSTGRES.secret,
-        clients: pooler.enabled ? [pgbouncerSelector] : [APP_CLIENT_LABEL],
+        clients: pooler.enabled ? [pgbouncerSelector(PGBOUNCER.name)] : [APP_CLIENT_LABEL],
         userlist: pooler.enabled,
       },
       { parent: this },
